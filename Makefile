@@ -1,0 +1,42 @@
+# Two commands set Hearth up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+# Local runs and the test suite use development settings; production sets DEBUG=0.
+export DEBUG ?= 1
+
+.PHONY: run test install lint lock messages
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Hearth needs Python 3.12 or newer (found " + sys.version.split()[0] + ").")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Regenerate the hashed lock after editing pyproject.toml (needs uv).
+lock:
+	UV_PYTHON_DOWNLOADS=never uv pip compile pyproject.toml --group dev --universal \
+		--python-version 3.12 --generate-hashes --no-header -o requirements.lock
+
+messages: install
+	$(BIN)/python manage.py makemessages -l es --no-obsolete
+	$(BIN)/python manage.py compilemessages

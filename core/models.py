@@ -1,0 +1,242 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    """Users are known by email; there are no usernames."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+phone_validator = RegexValidator(
+    r"^[0-9+()\-. ]{7,20}$",
+    _("Enter a phone number using digits, spaces, dashes or parentheses."),
+)
+
+
+class User(AbstractUser):
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[phone_validator],
+        help_text=_("Optional. Only coordinators of organizations you help can see it."),
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.name or self.email
+
+    def get_full_name(self):
+        return self.name or self.email
+
+    def get_short_name(self):
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class Service(models.TextChoices):
+    """What an organization offers; the directory filters on these."""
+
+    HOUSING = "housing", _("Housing")
+    MEALS = "meals", _("Meals")
+    COUNSELING = "counseling", _("Counseling and therapy")
+    HEALTH = "health", _("Health care")
+    LEGAL = "legal", _("Legal help")
+    TRANSPORT = "transport", _("Transport")
+    EMPLOYMENT = "employment", _("Jobs and training")
+    IDS = "ids", _("ID replacement")
+    FAMILY = "family", _("Family and youth")
+    EDUCATION = "education", _("Education and classes")
+    DROP_IN = "drop_in", _("Drop-in center")
+    CRISIS = "crisis", _("Crisis line")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_directory(self):
+        return self.published().prefetch_related("services").order_by("name")
+
+    def for_page(self):
+        return self.prefetch_related("services", "links")
+
+    def for_door(self, link_kinds):
+        """Published organizations with only the outside links of the given kinds."""
+        links = OrganizationLink.objects.filter(kind__in=link_kinds)
+        return self.for_directory().prefetch_related(
+            models.Prefetch("links", queryset=links, to_attr="door_links")
+        )
+
+    def search(self, text="", service=""):
+        qs = self
+        if text:
+            qs = qs.filter(
+                Q(name__icontains=text) | Q(summary__icontains=text) | Q(summary_es__icontains=text)
+            )
+        if service:
+            qs = qs.filter(services__service=service)
+        return qs
+
+
+ein_validator = RegexValidator(r"^\d{2}-\d{7}$", _("Enter the EIN as 12-3456789."))
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    summary = models.CharField(_("short description"), max_length=280)
+    summary_es = models.CharField(_("short description (Spanish)"), max_length=280, blank=True)
+    mission = models.TextField(_("mission"), blank=True)
+    mission_es = models.TextField(_("mission (Spanish)"), blank=True)
+    address = models.CharField(
+        _("public address"),
+        max_length=250,
+        blank=True,
+        help_text=_("Leave empty if the location must stay private."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("public email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    legal_name = models.CharField(
+        _("legal name"), max_length=200, blank=True, help_text=_("As it appears on receipts.")
+    )
+    ein = models.CharField(_("EIN"), max_length=10, blank=True, validators=[ein_validator])
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("core:organization_detail", args=[self.slug])
+
+    def _localized(self, field):
+        if get_language() == "es":
+            return getattr(self, f"{field}_es") or getattr(self, field)
+        return getattr(self, field)
+
+    @property
+    def localized_summary(self):
+        return self._localized("summary")
+
+    @property
+    def localized_mission(self):
+        return self._localized("mission")
+
+    def service_labels(self):
+        """Labels of the services, using the prefetched rows."""
+        return sorted(Service(s.service).label for s in self.services.all())
+
+
+class OrganizationService(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "service"], name="unique_service_per_organization"
+            )
+        ]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self):
+        return self.get_service_display()
+
+
+class OrganizationLink(models.Model):
+    class Kind(models.TextChoices):
+        DONATION = "donation", _("Donation page")
+        WISHLIST = "wishlist", _("Online wishlist")
+        OTHER = "other", _("Other")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    label = models.CharField(_("label"), max_length=100)
+    url = models.URLField(_("address (URL)"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("outside link")
+        verbose_name_plural = _("outside links")
+
+    def __str__(self):
+        return self.label
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        ADMIN = "admin", _("Organization admin")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.COORDINATOR
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} · {self.organization} ({self.get_role_display()})"

@@ -1,0 +1,165 @@
+import json
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect
+from django.template import loader
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from .access import coordinated_organizations, organization_for_coordinator
+from .forms import (
+    AccountDeleteForm,
+    DirectoryFilterForm,
+    OrganizationForm,
+    OrganizationLinkFormSet,
+    ProfileForm,
+)
+from .models import Organization, OrganizationLink
+
+
+@require_safe
+def home(request):
+    return TemplateResponse(request, "core/home.html")
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def organization_list(request):
+    form = DirectoryFilterForm(request.GET)
+    organizations = form.filtered(Organization.objects.for_directory())
+    template = "core/organization_list.html"
+    if request.htmx:
+        template += "#results"
+    return TemplateResponse(request, template, {"form": form, "organizations": organizations})
+
+
+@require_safe
+def organization_detail(request, slug):
+    organization = Organization.objects.for_page().filter(slug=slug).first()
+    if organization is None:
+        raise Http404
+    is_coordinator = coordinated_organizations(request.user).filter(pk=organization.pk).exists()
+    if not organization.is_published and not is_coordinator:
+        raise Http404
+    return TemplateResponse(
+        request,
+        "core/organization_detail.html",
+        {"organization": organization, "is_coordinator": is_coordinator},
+    )
+
+
+# Each door of the home page lists the organizations with what that door needs.
+DOOR_LINK_KINDS = {
+    "volunteer": [],
+    "give_items": [OrganizationLink.Kind.WISHLIST],
+    "give_money": [OrganizationLink.Kind.DONATION],
+}
+
+
+@require_safe
+def door(request, door):
+    organizations = Organization.objects.for_door(DOOR_LINK_KINDS[door])
+    return TemplateResponse(
+        request, f"core/door_{door}.html", {"organizations": organizations, "door": door}
+    )
+
+
+def static_page(template):
+    @require_safe
+    def view(request):
+        return TemplateResponse(request, template)
+
+    return view
+
+
+def server_error(request):
+    """The 500 page, rendered without the database or the request's context."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"quick_exit_url": settings.QUICK_EXIT_URL}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("core:profile")
+    return TemplateResponse(
+        request,
+        "core/profile.html",
+        {"form": form, "organizations": coordinated_organizations(request.user)},
+    )
+
+
+@login_required
+@require_safe
+def data_export(request):
+    """Everything Hearth keeps about the signed-in person, as one JSON file."""
+    data = {"exported_at": timezone.now().isoformat()}
+    for config in apps.get_app_configs():
+        if hasattr(config, "personal_data"):
+            data.update(config.personal_data(request.user))
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="hearth-my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        with transaction.atomic():
+            user.delete()
+        messages.success(request, _("Your account and your personal data are deleted."))
+        return redirect("core:home")
+    return TemplateResponse(request, "core/account_delete.html", {"form": form})
+
+
+@login_required
+@require_safe
+def manage_index(request):
+    organizations = coordinated_organizations(request.user)
+    if not organizations:
+        raise Http404
+    return TemplateResponse(request, "core/manage_index.html", {"organizations": organizations})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def organization_edit(request, slug):
+    organization = organization_for_coordinator(request, slug)
+    data = request.POST if request.method == "POST" else None
+    form = OrganizationForm(data, instance=organization)
+    links = OrganizationLinkFormSet(data, instance=organization, prefix="links")
+    if request.method == "POST" and form.is_valid() and links.is_valid():
+        with transaction.atomic():
+            form.save()
+            links.save()
+        messages.success(request, _("%(name)s is updated.") % {"name": organization.name})
+        if not request.htmx:
+            return redirect("core:organization_edit", slug=organization.slug)
+        form = OrganizationForm(instance=organization)
+        links = OrganizationLinkFormSet(instance=organization, prefix="links")
+    template = "core/organization_edit.html"
+    if request.htmx:
+        template += "#editor"
+    return TemplateResponse(
+        request, template, {"organization": organization, "form": form, "links": links}
+    )
