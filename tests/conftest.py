@@ -1,0 +1,77 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.utils import translation
+
+from core.models import Membership, Organization, OrganizationLink, OrganizationService, User
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Fast hashing, tasks run at once, a cache of its own per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    # A request to /es/ leaves Spanish active in this thread, and reverse() follows it.
+    translation.activate("en")
+
+
+def make_user(email, name="", verified=True, **extra):
+    user = User.objects.create_user(email=email, password=PASSWORD, name=name, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def make_organization(name, services=(), links=(), published=True, **extra):
+    slug = extra.pop("slug", name.lower().replace(" ", "-").replace("'", ""))
+    organization = Organization.objects.create(
+        name=name,
+        slug=slug,
+        summary=extra.pop("summary", f"{name} helps people in Kansas City."),
+        is_published=published,
+        **extra,
+    )
+    OrganizationService.objects.bulk_create(
+        OrganizationService(organization=organization, service=s) for s in services
+    )
+    OrganizationLink.objects.bulk_create(
+        OrganizationLink(organization=organization, kind=kind, label=label, url=url)
+        for kind, label, url in links
+    )
+    return organization
+
+
+@pytest.fixture
+def organization(db):
+    return make_organization(
+        "Rended Heart",
+        services=["housing", "transport"],
+        links=[("donation", "Give to Rended Heart", "https://rended-heart.example/give")],
+    )
+
+
+@pytest.fixture
+def other_organization(db):
+    return make_organization("Justice Project KC", services=["meals", "legal"])
+
+
+@pytest.fixture
+def coordinator(organization):
+    user = make_user("coordinator@rended-heart.test", "Cora Coordinator")
+    Membership.objects.create(user=user, organization=organization)
+    return user
+
+
+@pytest.fixture
+def other_coordinator(other_organization):
+    user = make_user("coordinator@justice.test", "Otto Outsider")
+    Membership.objects.create(user=user, organization=other_organization)
+    return user
+
+
+@pytest.fixture
+def volunteer(db):
+    return make_user("volunteer@example.test", "Val Volunteer", phone="816-555-0100")

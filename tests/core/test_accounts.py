@@ -1,0 +1,86 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from core.models import User
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_up(client, email="new@example.test", name="Nia New"):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "name": name, "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
+def test_sign_up_asks_for_email_not_a_username(client):
+    response = client.get(reverse("account_signup"))
+    assert 'name="email"' in response.text
+    assert 'name="username"' not in response.text
+
+
+def test_new_account_must_verify_its_email_before_logging_in(client):
+    response = sign_up(client)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    user = User.objects.get(email="new@example.test")
+    assert user.name == "Nia New"
+    assert len(mail.outbox) == 1
+
+    client.logout()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert client.get(reverse("core:profile")).status_code == 302
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    path = link.split("testserver", 1)[1]
+    client.post(path)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("core:profile")).status_code == 200
+
+
+def test_verified_user_logs_in_with_email(client, volunteer):
+    response = client.post(
+        reverse("account_login"), {"login": "VOLUNTEER@example.test", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("core:profile")).status_code == 200
+
+
+def test_wrong_password_is_a_clear_message_that_keeps_the_email(client, volunteer):
+    response = client.post(
+        reverse("account_login"), {"login": "volunteer@example.test", "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert "not correct" in response.text
+    assert 'value="volunteer@example.test"' in response.text
+
+
+def test_repeated_failed_logins_are_rate_limited(client, volunteer):
+    for _ in range(5):
+        client.post(
+            reverse("account_login"), {"login": "volunteer@example.test", "password": "nope"}
+        )
+    response = client.post(
+        reverse("account_login"), {"login": "volunteer@example.test", "password": PASSWORD}
+    )
+    assert "Too many failed login attempts" in response.text
+    assert client.get(reverse("core:profile")).status_code == 302
+
+
+def test_sign_ups_from_one_address_are_rate_limited(client):
+    statuses = [sign_up(client, email=f"person{i}@example.test").status_code for i in range(11)]
+    assert statuses[:10] == [302] * 10
+    assert statuses[10] == 429
+
+
+def test_password_reset_sends_a_link(client, volunteer):
+    response = client.post(reverse("account_reset_password"), {"email": volunteer.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body

@@ -1,0 +1,80 @@
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/organizations/",
+    "/organizations/rended-heart/",
+    "/get-help/",
+    "/recognize-the-signs/",
+    "/about/",
+    "/volunteer/",
+    "/give-items/",
+    "/give-money/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/organizations/no-such-organization/",
+    "/es/",
+    "/es/organizations/rended-heart/",
+]
+
+HELP_LINES = ['href="tel:911"', 'href="tel:+18883737888"', 'href="sms:233733?body=HELP"']
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_every_page_has_the_quick_exit_and_help_lines(client, organization, path):
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    html = response.text
+    assert 'id="quick-exit"' in html
+    assert 'data-quick-exit-url="https://www.weather.gov/"' in html
+    for line in HELP_LINES:
+        assert line in html
+    assert 'href="tel:+18663472423"' in html  # the HSI tip line in the footer
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_no_page_loads_assets_from_another_host_or_inline_script(client, organization, path):
+    html = client.get(path).text
+    assets = re.findall(r'<(?:script|img|link|iframe|source)\b[^>]*?(?:src|href)="([^"]+)"', html)
+    assert assets
+    for url in assets:
+        assert url.startswith("/"), f"asset from another host: {url}"
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"
+    assert 'style="' not in html
+
+
+def test_responses_carry_a_strict_content_security_policy(client):
+    csp = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_htmx_is_configured_without_eval_or_history_snapshots(client):
+    html = client.get("/").text
+    assert "/static/django_htmx/htmx-2.min.js" in html
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", html).group(1)
+    assert '"allowEval": false' in config
+    assert '"historyCacheSize": 0' in config
+    assert "X-CSRFToken" in re.search(r"<body[^>]*>", html).group(0)
+
+
+@override_settings(DEBUG=False)
+def test_server_error_page_keeps_the_safety_shell(client, settings):
+    from core.views import server_error
+
+    response = server_error(None)
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert 'id="quick-exit"' in html
+    assert 'href="tel:+18883737888"' in html
+    assert reverse("core:home") in html
