@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
                 "email": user.email,
                 "name": user.name,
                 "phone": user.phone,
+                "language": user.language,
                 "joined": user.date_joined.isoformat(),
                 "last_login": user.last_login.isoformat() if user.last_login else None,
             },

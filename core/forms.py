@@ -1,5 +1,6 @@
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, OrganizationLink, Service, User
@@ -18,13 +19,14 @@ class SignupForm(forms.Form):
 
     def signup(self, request, user):
         user.name = self.cleaned_data["name"]
-        user.save(update_fields=["name"])
+        user.language = translation.get_language_from_request(request, check_path=True)
+        user.save(update_fields=["name", "language"])
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "phone"]
+        fields = ["name", "phone", "language"]
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),

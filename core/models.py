@@ -52,6 +52,13 @@ class User(AbstractUser):
         help_text=_("Optional. Only coordinators of organizations you help can see it."),
     )
 
+    language = models.CharField(
+        _("language for emails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+    )
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []

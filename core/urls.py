@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     *i18n_patterns(
         path("", include((core_patterns, "core"))),
+        path("shifts/", include("volunteers.urls")),
+        path("needs/", include("needs.urls")),
         path("accounts/", include("allauth.urls")),
         path("admin/", admin.site.urls),
         prefix_default_language=False,

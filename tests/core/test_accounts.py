@@ -44,6 +44,14 @@ def test_new_account_must_verify_its_email_before_logging_in(client):
     assert client.get(reverse("core:profile")).status_code == 200
 
 
+def test_sign_up_in_spanish_keeps_spanish_for_emails(client):
+    client.post(
+        "/es/accounts/signup/",
+        {"email": "ana@example.test", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert User.objects.get(email="ana@example.test").language == "es"
+
+
 def test_verified_user_logs_in_with_email(client, volunteer):
     response = client.post(
         reverse("account_login"), {"login": "VOLUNTEER@example.test", "password": PASSWORD}

@@ -11,15 +11,23 @@ pytestmark = pytest.mark.django_db
 
 def test_volunteer_updates_name_and_phone(client, volunteer):
     client.force_login(volunteer)
-    response = client.post(reverse("core:profile"), {"name": "Valeria V.", "phone": "913-555-0123"})
+    response = client.post(
+        reverse("core:profile"), {"name": "Valeria V.", "phone": "913-555-0123", "language": "es"}
+    )
     assert response.status_code == 302
     volunteer.refresh_from_db()
-    assert (volunteer.name, volunteer.phone) == ("Valeria V.", "913-555-0123")
+    assert (volunteer.name, volunteer.phone, volunteer.language) == (
+        "Valeria V.",
+        "913-555-0123",
+        "es",
+    )
 
 
 def test_a_bad_phone_number_is_explained_and_kept(client, volunteer):
     client.force_login(volunteer)
-    response = client.post(reverse("core:profile"), {"name": "Val", "phone": "call me maybe"})
+    response = client.post(
+        reverse("core:profile"), {"name": "Val", "phone": "call me maybe", "language": "en"}
+    )
     assert response.status_code == 200
     assert "Enter a phone number" in response.text
     assert 'value="call me maybe"' in response.text

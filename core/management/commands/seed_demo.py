@@ -4,6 +4,7 @@ Idempotent: running it again updates the same rows instead of adding more.
 """
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -135,6 +136,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             organizations = [self.organization(facts) for facts in ORGANIZATIONS]
             logins = self.people(organizations)
+            # Each app adds its own sample data (shifts, needs, donations) through
+            # an optional AppConfig.seed_demo(organizations, stdout).
+            for config in apps.get_app_configs():
+                if hasattr(config, "seed_demo"):
+                    config.seed_demo(organizations=organizations, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(organizations)} organizations.")
         )
