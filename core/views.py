@@ -26,9 +26,26 @@ from .forms import (
 from .models import Organization, OrganizationLink
 
 
+def app_sections(hook, *args):
+    """Sections other apps add to a core page through an optional AppConfig method.
+
+    Each returns a dict with a "template" key (or None to add nothing); its other
+    keys are that template's context. Apps stay independent of core's views.
+    """
+    sections = []
+    for config in apps.get_app_configs():
+        if hasattr(config, hook):
+            section = getattr(config, hook)(*args)
+            if section:
+                sections.append(section)
+    return sections
+
+
 @require_safe
 def home(request):
-    return TemplateResponse(request, "core/home.html")
+    return TemplateResponse(
+        request, "core/home.html", {"sections": app_sections("home_section", request)}
+    )
 
 
 @require_safe
@@ -53,7 +70,11 @@ def organization_detail(request, slug):
     return TemplateResponse(
         request,
         "core/organization_detail.html",
-        {"organization": organization, "is_coordinator": is_coordinator},
+        {
+            "organization": organization,
+            "is_coordinator": is_coordinator,
+            "sections": app_sections("organization_section", request, organization),
+        },
     )
 
 
@@ -137,6 +158,13 @@ def manage_index(request):
     organizations = coordinated_organizations(request.user)
     if not organizations:
         raise Http404
+    for organization in organizations:
+        organization.manage_links = [
+            link
+            for config in apps.get_app_configs()
+            if hasattr(config, "manage_links")
+            for link in config.manage_links(organization)
+        ]
     return TemplateResponse(request, "core/manage_index.html", {"organizations": organizations})
 
 
