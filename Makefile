@@ -39,4 +39,4 @@ lock:
 
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete
-	$(BIN)/python manage.py compilemessages
+	$(BIN)/python manage.py compilemessages --ignore=.venv -l es

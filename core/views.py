@@ -114,7 +114,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your profile is saved."))
+        messages.success(request, _("Your profile was saved."))
         return redirect("core:profile")
     return TemplateResponse(
         request,
@@ -147,7 +147,7 @@ def account_delete(request):
         logout(request)
         with transaction.atomic():
             user.delete()
-        messages.success(request, _("Your account and your personal data are deleted."))
+        messages.success(request, _("Your account and your personal data have been deleted."))
         return redirect("core:home")
     return TemplateResponse(request, "core/account_delete.html", {"form": form})
 
@@ -180,7 +180,7 @@ def organization_edit(request, slug):
         with transaction.atomic():
             form.save()
             links.save()
-        messages.success(request, _("%(name)s is updated.") % {"name": organization.name})
+        messages.success(request, _("%(name)s has been updated.") % {"name": organization.name})
         if not request.htmx:
             return redirect("core:organization_edit", slug=organization.slug)
         form = OrganizationForm(instance=organization)

@@ -54,7 +54,7 @@ def test_htmx_save_answers_with_the_form_fragment_and_a_message(client, organiza
     response = client.post(edit_url(organization), form_data(), headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<form id="editor"')
-    assert "Rended Heart is updated." in response.text
+    assert "Rended Heart has been updated." in response.text
     assert 'hx-swap-oob="true"' in response.text
 
 

@@ -72,5 +72,5 @@ def test_volunteer_deletes_their_account_and_is_logged_out(client, volunteer):
     client.force_login(volunteer)
     response = client.post(reverse("core:account_delete"), {"password": PASSWORD}, follow=True)
     assert not User.objects.filter(email="volunteer@example.test").exists()
-    assert "Your account and your personal data are deleted." in response.text
+    assert "Your account and your personal data have been deleted." in response.text
     assert client.get(reverse("core:profile")).status_code == 302
