@@ -23,8 +23,10 @@ core_patterns = [
 ]
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
     *i18n_patterns(
+        # Inside the prefixed patterns so that a Spanish page posts to /es/i18n/setlang/
+        # and Django can translate its address back to English.
+        path("i18n/setlang/", set_language, name="set_language"),
         path("", include((core_patterns, "core"))),
         path("shifts/", include("volunteers.urls")),
         path("needs/", include("needs.urls")),

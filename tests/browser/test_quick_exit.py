@@ -1,0 +1,65 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from core.models import Organization
+
+from .conftest import NEUTRAL_SITE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def organization_page(page):
+    """A fresh page whose only history entry is a Hearth organization page."""
+    Organization.objects.create(
+        name="Harbor House", slug="harbor-house", summary="Shelter.", is_published=True
+    )
+    page.goto("/organizations/harbor-house/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Harbor House")
+    return page
+
+
+def assert_left_hearth_for_good(page, live_server):
+    """The neutral site shows, and Back cannot bring Hearth back: its entry was replaced."""
+    page.wait_for_url(NEUTRAL_SITE)
+    expect(page).to_have_title("Weather")
+    page.go_back()
+    # Back lands on the browser's blank start page, before Hearth was ever opened.
+    assert not page.url.startswith(live_server.url), page.url
+    expect(page.locator("body")).not_to_contain_text("Hearth")
+
+
+def test_quick_exit_button_replaces_the_page_and_back_does_not_return(
+    organization_page, live_server
+):
+    organization_page.get_by_role("link", name="Quick exit").click()
+    assert_left_hearth_for_good(organization_page, live_server)
+
+
+def test_esc_on_the_page_body_replaces_the_page_and_back_does_not_return(
+    organization_page, live_server
+):
+    assert organization_page.evaluate("document.activeElement === document.body")
+    organization_page.keyboard.press("Escape")
+    assert_left_hearth_for_good(organization_page, live_server)
+
+
+def test_esc_in_the_directory_search_box_replaces_the_page_and_back_does_not_return(
+    page, live_server
+):
+    page.goto("/organizations/?q=harbor")
+    search = page.get_by_role("searchbox", name="Search by name")
+    search.focus()
+    search.press("Escape")
+    assert_left_hearth_for_good(page, live_server)
+
+
+def test_esc_after_searching_the_directory_leaves_no_hearth_page_to_go_back_to(page, live_server):
+    page.goto("/organizations/")
+    search = page.get_by_role("searchbox", name="Search by name")
+    search.fill("harbor")
+    expect(page).to_have_url(re.compile(r"/organizations/\?q=harbor"))
+    search.press("Escape")
+    assert_left_hearth_for_good(page, live_server)
