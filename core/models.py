@@ -148,6 +148,10 @@ class Organization(models.Model):
     )
     ein = models.CharField(_("EIN"), max_length=10, blank=True, validators=[ein_validator])
     is_published = models.BooleanField(_("published"), default=False)
+    # Stripe Connect: gifts are direct charges on the organization's own account.
+    stripe_account_id = models.CharField(_("Stripe account"), max_length=64, blank=True)
+    stripe_charges_enabled = models.BooleanField(_("can take card payments"), default=False)
+    stripe_details_submitted = models.BooleanField(_("Stripe onboarding finished"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -176,6 +180,11 @@ class Organization(models.Model):
     @property
     def localized_mission(self):
         return self._localized("mission")
+
+    @property
+    def takes_donations(self):
+        """Whether Hearth can send donors to Stripe Checkout for this organization."""
+        return bool(self.stripe_account_id and self.stripe_charges_enabled)
 
     def service_labels(self):
         """Labels of the services, using the prefetched rows."""

@@ -230,7 +230,14 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Donors, coordinators connecting Stripe and monthly donors managing their gift
+    # are sent on to Stripe's hosted pages after posting a form.
+    "form-action": [
+        CSP.SELF,
+        "https://checkout.stripe.com",
+        "https://connect.stripe.com",
+        "https://billing.stripe.com",
+    ],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
