@@ -19,10 +19,15 @@ $(STAMP): requirements.lock | $(BIN)/python
 
 install: $(STAMP)
 
+# The task worker (emails, shift reminders) runs next to the server and stops with it,
+# however the server stops (Ctrl-C, a crash).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py shift_reminders --start
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -117,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not the in-memory default: shared-cache memory databases fail at once on
+    # a lock instead of waiting out the busy timeout, unlike the real database. One per
+    # process, so that two test runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache in the database so that every app server sees the same rate limits.
@@ -192,6 +196,9 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+# Stripe's card fee, used when a donor chooses to cover it (2.9% + 30¢ by default).
+STRIPE_FEE_PERCENT = float(env_str("STRIPE_FEE_PERCENT", "2.9"))
+STRIPE_FEE_FIXED_CENTS = env_int("STRIPE_FEE_FIXED_CENTS", 30)
 
 # Spreadsheet exports neutralise cells that a spreadsheet would run as formulas.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -9,7 +9,6 @@ core_patterns = [
     path("", views.home, name="home"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization_detail"),
-    path("volunteer/", views.door, {"door": "volunteer"}, name="volunteer"),
     path("give-items/", views.door, {"door": "give_items"}, name="give_items"),
     path("give-money/", views.door, {"door": "give_money"}, name="give_money"),
     path("get-help/", views.static_page("core/help.html"), name="help"),

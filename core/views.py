@@ -29,14 +29,16 @@ from .models import Organization, OrganizationLink
 def app_sections(hook, *args):
     """Sections other apps add to a core page through an optional AppConfig method.
 
-    Each returns a dict with a "template" key (or None to add nothing); its other
-    keys are that template's context. Apps stay independent of core's views.
+    Each returns a dict with a "template" key, a list of such dicts, or None; a
+    dict's other keys are that template's context. Apps stay independent of core's views.
     """
     sections = []
     for config in apps.get_app_configs():
         if hasattr(config, hook):
             section = getattr(config, hook)(*args)
-            if section:
+            if isinstance(section, list):
+                sections.extend(section)
+            elif section:
                 sections.append(section)
     return sections
 
@@ -80,7 +82,6 @@ def organization_detail(request, slug):
 
 # Each door of the home page lists the organizations with what that door needs.
 DOOR_LINK_KINDS = {
-    "volunteer": [],
     "give_items": [OrganizationLink.Kind.WISHLIST],
     "give_money": [OrganizationLink.Kind.DONATION],
 }

@@ -18,7 +18,7 @@ PUBLIC_PAGES = {
     "get help": "/get-help/",
     "recognize the signs": "/recognize-the-signs/",
     "about": "/about/",
-    "volunteer": "/volunteer/",
+    "shifts": "/shifts/",
     "give items": "/give-items/",
     "give money": "/give-money/",
     "log in": "/accounts/login/",

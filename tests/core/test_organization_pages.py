@@ -102,11 +102,11 @@ def test_unpublished_organization_is_hidden_from_the_public_but_not_its_coordina
 
 
 def test_organization_page_runs_the_same_number_of_queries_with_700_organizations(
-    client, django_assert_num_queries
+    client, django_assert_num_queries, django_assert_max_num_queries
 ):
     make_many(0, 7)
     url = reverse("core:organization_detail", args=["org-0003"])
-    with django_assert_num_queries(3) as small:
+    with django_assert_max_num_queries(12) as small:
         client.get(url)
     make_many(7, 700)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -118,7 +118,6 @@ def test_organization_page_runs_the_same_number_of_queries_with_700_organization
     [
         ("core:give_money", "Give to Rended Heart"),
         ("core:give_items", "has no online wishlist yet"),
-        ("core:volunteer", "Rended Heart"),
     ],
 )
 def test_each_door_lists_organizations_with_the_links_it_needs(

@@ -13,7 +13,7 @@ PUBLIC_PAGES = [
     "/get-help/",
     "/recognize-the-signs/",
     "/about/",
-    "/volunteer/",
+    "/shifts/",
     "/give-items/",
     "/give-money/",
     "/accounts/login/",

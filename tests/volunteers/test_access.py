@@ -1,0 +1,114 @@
+"""Every coordinator page refuses outsiders: another organization's coordinator and a plain
+volunteer get 404 (nothing tells them the object exists), an anonymous visitor the login."""
+
+import pytest
+from django.urls import reverse
+
+from volunteers.models import Shift, SignUp, Verification
+
+from .conftest import make_ride, make_signup, verify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def objects(organization, volunteer):
+    ride = make_ride(organization)
+    signup = make_signup(ride, volunteer)
+    verify(volunteer, organization, "driver")
+    return {
+        "slug": organization.slug,
+        "shift": ride.pk,
+        "signup": signup.pk,
+        "verification": Verification.objects.get().pk,
+    }
+
+
+# (method, url name, which object, POST data)
+PRIVATE = [
+    ("get", "volunteers:manage_shifts", "slug", {}),
+    ("post", "volunteers:manage_shifts", "slug", {"cancel_cutoff_hours": "1"}),
+    ("get", "volunteers:shift_create", "slug", {}),
+    ("post", "volunteers:shift_create", "slug", {"title": "Sneaky"}),
+    ("get", "volunteers:verifications", "slug", {}),
+    ("post", "volunteers:verifications", "slug", {"kind": "driver"}),
+    ("get", "volunteers:hours_report", "slug", {}),
+    ("get", "volunteers:shift_roster", "shift", {}),
+    ("post", "volunteers:shift_roster", "shift", {"subject": "Hi", "body": "Hello"}),
+    ("get", "volunteers:shift_edit", "shift", {}),
+    ("post", "volunteers:shift_edit", "shift", {"title": "Changed"}),
+    ("get", "volunteers:shift_cancel", "shift", {}),
+    ("post", "volunteers:shift_cancel", "shift", {}),
+    ("post", "volunteers:roster_update", "signup", {"action": "remove"}),
+    ("post", "volunteers:verification_revoke", "verification", {}),
+]
+IDS = [f"{method} {name.split(':')[1]}" for method, name, _, _ in PRIVATE]
+
+
+def request(client, objects, method, name, key, data):
+    url = reverse(name, args=[objects[key]])
+    return getattr(client, method)(url, data)
+
+
+def assert_nothing_changed(ride_pk):
+    ride = Shift.objects.get(pk=ride_pk)
+    assert ride.title == "Ride to a court date"
+    assert not ride.is_cancelled
+    assert SignUp.objects.get().status == SignUp.Status.CONFIRMED
+    assert Verification.objects.exists()
+    assert Shift.objects.count() == 1
+
+
+@pytest.mark.parametrize(("method", "name", "key", "data"), PRIVATE, ids=IDS)
+def test_another_organizations_coordinator_gets_404(
+    client, objects, other_coordinator, method, name, key, data
+):
+    client.force_login(other_coordinator)
+    assert request(client, objects, method, name, key, data).status_code == 404
+    assert_nothing_changed(objects["shift"])
+
+
+@pytest.mark.parametrize(("method", "name", "key", "data"), PRIVATE, ids=IDS)
+def test_a_plain_volunteer_gets_404(client, objects, volunteer, method, name, key, data):
+    client.force_login(volunteer)
+    assert request(client, objects, method, name, key, data).status_code == 404
+    assert_nothing_changed(objects["shift"])
+
+
+@pytest.mark.parametrize(("method", "name", "key", "data"), PRIVATE, ids=IDS)
+def test_an_anonymous_visitor_is_sent_to_log_in(client, objects, method, name, key, data):
+    response = request(client, objects, method, name, key, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert_nothing_changed(objects["shift"])
+
+
+def test_the_hours_export_refuses_outsiders_too(client, objects, other_coordinator):
+    client.force_login(other_coordinator)
+    url = reverse("volunteers:hours_report", args=[objects["slug"]])
+    assert client.get(url, {"format": "csv"}).status_code == 404
+
+
+def test_the_coordinators_own_pages_open(client, objects, coordinator):
+    client.force_login(coordinator)
+    for method, name, key, _data in PRIVATE:
+        if method == "get":
+            assert request(client, objects, method, name, key, {}).status_code == 200, name
+
+
+def test_a_volunteers_contact_details_stay_with_the_organizations_they_signed_up_with(
+    client, objects, other_coordinator, other_organization
+):
+    """Another organization's coordinator sees nobody's contact details on their own pages."""
+    client.force_login(other_coordinator)
+    for name in ["volunteers:verifications", "volunteers:hours_report"]:
+        html = client.get(reverse(name, args=[other_organization.slug])).text
+        assert "volunteer@example.test" not in html
+        assert "816-555-0100" not in html
+
+
+def test_the_manage_page_links_to_the_shift_pages(client, organization, coordinator):
+    client.force_login(coordinator)
+    html = client.get(reverse("core:manage_index")).text
+    for name in ["manage_shifts", "verifications", "hours_report"]:
+        assert reverse(f"volunteers:{name}", args=[organization.slug]) in html

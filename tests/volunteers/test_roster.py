@@ -1,0 +1,145 @@
+"""The roster: who is coming with their contact details, attendance and hours, messages."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import make_user
+from volunteers.models import SignUp
+
+from .conftest import make_ride, make_shift, make_signup
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+Status = SignUp.Status
+
+
+def roster_url(shift):
+    return reverse("volunteers:shift_roster", args=[shift.pk])
+
+
+def update_url(signup):
+    return reverse("volunteers:roster_update", args=[signup.pk])
+
+
+def test_the_roster_lists_confirmed_waitlisted_and_pending_people_with_contacts(
+    client, organization, coordinator, volunteer
+):
+    shift = make_shift(organization, capacity=1)
+    make_signup(shift, volunteer, bringing="Fruit salad")
+    make_signup(shift, make_user("wait@example.test", "Wanda Wait"), status=Status.WAITLISTED)
+    SignUp.objects.create(
+        shift=shift, guest_name="Gina Guest", guest_email="gina@example.test", status=Status.PENDING
+    )
+    make_signup(shift, make_user("gone@example.test", "Gone Gary"), status=Status.CANCELLED)
+    client.force_login(coordinator)
+
+    html = client.get(roster_url(shift)).text
+
+    assert "Val Volunteer" in html
+    assert 'href="mailto:volunteer@example.test"' in html
+    assert 'href="tel:816-555-0100"' in html
+    assert "Brings: Fruit salad" in html
+    waitlist = html.split("Waitlist: 1 person")[1]
+    assert "Wanda Wait" in waitlist
+    assert "Gina Guest" in waitlist  # under "Waiting for email confirmation"
+    assert "Gone Gary" not in html
+
+
+def test_the_coordinator_sees_a_rides_private_details_on_the_roster(
+    client, organization, coordinator
+):
+    ride = make_ride(organization)
+    client.force_login(coordinator)
+    assert "Plaza library, front entrance" in client.get(roster_url(ride)).text
+
+
+def test_marking_attendance_and_hours_with_htmx_swaps_the_row(
+    client, organization, coordinator, volunteer
+):
+    signup = make_signup(make_shift(organization), volunteer)
+    client.force_login(coordinator)
+    response = client.post(
+        update_url(signup),
+        {f"signup-{signup.pk}-attendance": "attended", f"signup-{signup.pk}-hours": "2.5"},
+        headers=HTMX,
+    )
+    assert response.text.lstrip().startswith(f'<li id="signup-{signup.pk}"')
+    assert "Saved for Val Volunteer." in response.text
+    signup.refresh_from_db()
+    assert (signup.attendance, signup.hours) == ("attended", Decimal("2.5"))
+
+
+def test_marking_a_no_show_without_javascript(client, organization, coordinator, volunteer):
+    signup = make_signup(make_shift(organization), volunteer)
+    client.force_login(coordinator)
+    response = client.post(update_url(signup), {f"signup-{signup.pk}-attendance": "no_show"})
+    assert response["Location"] == roster_url(signup.shift)
+    signup.refresh_from_db()
+    assert signup.attendance == "no_show"
+
+
+def test_impossible_hours_are_explained_and_kept(client, organization, coordinator, volunteer):
+    signup = make_signup(make_shift(organization), volunteer)
+    client.force_login(coordinator)
+    for headers in [{}, HTMX]:
+        response = client.post(
+            update_url(signup), {f"signup-{signup.pk}-hours": "30"}, headers=headers
+        )
+        assert response.status_code == 200
+        assert "Ensure this value is less than or equal to 24." in response.text
+        assert 'value="30"' in response.text
+    signup.refresh_from_db()
+    assert signup.hours is None
+
+
+def test_removing_someone_promotes_the_waitlist(client, organization, coordinator, volunteer):
+    shift = make_shift(organization, capacity=1)
+    signup = make_signup(shift, volunteer)
+    waiting = make_signup(shift, make_user("w@example.test"), status=Status.WAITLISTED)
+    client.force_login(coordinator)
+    response = client.post(update_url(signup), {"action": "remove"}, follow=True)
+    assert "Val Volunteer is off the roster" in response.text
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED
+
+
+def test_messaging_everyone_confirmed_sends_one_email_each(
+    client, organization, coordinator, volunteer
+):
+    shift = make_shift(organization)
+    make_signup(shift, volunteer)
+    make_signup(shift, make_user("b@example.test"))
+    make_signup(shift, make_user("w@example.test"), status=Status.WAITLISTED)
+    client.force_login(coordinator)
+    response = client.post(
+        roster_url(shift), {"subject": "Parking", "body": "Park behind the church."}, follow=True
+    )
+    assert "on its way to 2 confirmed volunteers" in response.text
+    assert sorted(m.to[0] for m in mail.outbox) == ["b@example.test", "volunteer@example.test"]
+    assert mail.outbox[0].subject == "Parking · Community meal"
+    assert "Park behind the church." in mail.outbox[0].body
+
+
+def test_an_empty_message_is_explained(client, organization, coordinator):
+    client.force_login(coordinator)
+    response = client.post(roster_url(make_shift(organization)), {"subject": "Hi", "body": ""})
+    assert "This field is required." in response.text
+    assert 'value="Hi"' in response.text
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("people", [2, 20])
+def test_the_roster_runs_the_same_number_of_queries_whatever_its_size(
+    client, organization, coordinator, django_assert_num_queries, people
+):
+    shift = make_shift(organization, capacity=people)
+    for i in range(people):
+        make_signup(shift, make_user(f"c{i}@example.test"))
+        make_signup(shift, make_user(f"w{i}@example.test"), status=Status.WAITLISTED)
+    client.force_login(coordinator)
+    with django_assert_num_queries(5):
+        client.get(roster_url(shift))

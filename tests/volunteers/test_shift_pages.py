@@ -1,0 +1,243 @@
+"""The public shift list and shift pages, the organization page and home page sections."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import make_organization, make_user
+from volunteers.models import SignUp
+
+from .conftest import make_ride, make_shift, make_signup, verify
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("volunteers:shift_list")
+
+
+def soon(days, hour=17):
+    return (timezone.localtime() + timedelta(days=days)).replace(
+        hour=hour, minute=0, second=0, microsecond=0
+    )
+
+
+def make_many(organization, count, first=0):
+    """Shifts with a few sign-ups each, as the pages meet them."""
+    for i in range(first, first + count):
+        shift = make_shift(organization, start=soon(1 + i % 20), title=f"Shift {i:03}", capacity=3)
+        make_signup(shift, make_user(f"v{i}@example.test"))
+        make_signup(shift, make_user(f"w{i}@example.test"), status=SignUp.Status.WAITLISTED)
+
+
+def test_the_list_shows_upcoming_shifts_soonest_first_with_spots_left(
+    client, organization, other_organization
+):
+    make_shift(organization, start=soon(3), title="Later meal")
+    full = make_shift(other_organization, start=soon(2), title="Sooner meal", capacity=1)
+    make_signup(full, make_user("a@example.test"))
+    make_shift(organization, start=soon(-1), title="Yesterday's meal")
+    make_shift(organization, start=soon(4), title="Called off", cancelled_at=timezone.now())
+    hidden = make_organization("Hidden House", published=False)
+    make_shift(hidden, start=soon(2), title="Hidden meal")
+
+    response = client.get(LIST)
+
+    html = response.text
+    assert html.index("Sooner meal") < html.index("Later meal")
+    assert "Yesterday" not in html
+    assert "Called off" not in html
+    assert "Hidden meal" not in html
+    assert "5 of 5 spots left" in html
+    assert "Full: you can join the waitlist" in html
+    assert "2 shifts" in html
+
+
+def test_a_ride_in_the_list_shows_only_its_general_area(client, organization):
+    make_ride(organization, place="Midtown", pickup_point="1234 Secret Street")
+    html = client.get(LIST).text
+    assert "From Midtown to: Court" in html
+    assert "Secret Street" not in html
+    assert "Front desk" not in html
+
+
+def test_filters_by_kind_organization_dates_and_open_spots(
+    client, organization, other_organization
+):
+    make_shift(organization, start=soon(2), title="Rended meal")
+    make_ride(organization, start=soon(2), title="Rended ride")
+    full = make_shift(other_organization, start=soon(5), title="Justice meal", capacity=1)
+    make_signup(full, make_user("a@example.test"))
+
+    def titles(**params):
+        html = client.get(LIST, params).text
+        return {t for t in ["Rended meal", "Rended ride", "Justice meal"] if t in html}
+
+    assert titles(kind="transport") == {"Rended ride"}
+    assert titles(organization="justice-project-kc") == {"Justice meal"}
+    assert titles(open="on") == {"Rended meal", "Rended ride"}
+    day = soon(5).date().isoformat()
+    assert titles(start=day, end=day) == {"Justice meal"}
+    assert titles(end=soon(2).date().isoformat()) == {"Rended meal", "Rended ride"}
+
+
+def test_bad_filter_input_is_explained_and_the_rest_of_the_filter_still_applies(
+    client, organization
+):
+    make_ride(organization, title="Rended ride")
+    response = client.get(LIST, {"kind": "transport", "start": "next tuesday", "organization": "x"})
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.text
+    assert 'value="next tuesday"' in response.text
+    assert "Select a valid choice" in response.text
+    assert "Rended ride" in response.text
+
+
+def test_htmx_filter_answers_with_the_results_only(client, organization):
+    make_shift(organization)
+    response = client.get(LIST, {"kind": "meal"}, headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<div id="results"')
+    assert "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_list_is_paginated_and_pages_keep_the_filter(client, organization):
+    make_many(organization, 25)
+    response = client.get(LIST, {"kind": "meal"})
+    assert "25 shifts" in response.text
+    assert "Page 1 of 2" in response.text
+    assert "?kind=meal&amp;page=2" in response.text
+    second = client.get(LIST, {"kind": "meal", "page": 2})
+    assert second.text.count('class="card"') == 5
+
+
+def test_the_list_runs_the_same_number_of_queries_with_ten_times_the_shifts(
+    client, organization, django_assert_num_queries
+):
+    make_many(organization, 2)
+    with django_assert_num_queries(3) as small:
+        client.get(LIST)
+    make_many(organization, 18, first=2)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(LIST)
+    assert "20 shifts" in response.text
+
+
+def test_the_shift_page_shows_meal_details(client, organization):
+    shift = make_shift(
+        organization,
+        meal_role="bring",
+        meal_servings=40,
+        dietary_notes="One vegetarian dish, please.",
+    )
+    html = client.get(shift.get_absolute_url()).text
+    assert "Bring food" in html
+    assert "40 people" in html
+    assert "One vegetarian dish, please." in html
+    assert "What will you bring?" in html
+
+
+def test_a_ride_page_shows_public_details_and_hides_private_ones_from_visitors(
+    client, organization, volunteer
+):
+    ride = make_ride(organization, place="Midtown", pickup_window_minutes=20, round_trip=False)
+    for user in [None, volunteer]:
+        if user:
+            client.force_login(user)
+        html = client.get(ride.get_absolute_url()).text
+        assert "General pickup area" in html
+        assert "Midtown" in html
+        assert "Court" in html
+        assert "No, one way" in html
+        assert "Plaza library" not in html
+        assert "Front desk" not in html
+
+
+def test_only_the_confirmed_driver_and_the_coordinators_see_the_pickup_point(
+    client, organization, coordinator, other_coordinator, volunteer
+):
+    ride = make_ride(organization, capacity=1)
+    make_signup(ride, volunteer)
+    waiting = make_user("waiting@example.test")
+    make_signup(ride, waiting, status=SignUp.Status.WAITLISTED)
+    for user, sees in [
+        (volunteer, True),
+        (coordinator, True),
+        (waiting, False),
+        (other_coordinator, False),
+    ]:
+        client.force_login(user)
+        html = client.get(ride.get_absolute_url()).text
+        assert ("Plaza library, front entrance" in html) is sees, user
+        assert ("Front desk" in html) is sees, user
+
+
+def test_a_shift_of_an_unpublished_organization_is_hidden_except_from_its_coordinators(
+    client, organization, coordinator, volunteer
+):
+    organization.is_published = False
+    organization.save()
+    shift = make_shift(organization)
+    assert client.get(shift.get_absolute_url()).status_code == 404
+    client.force_login(volunteer)
+    assert client.get(shift.get_absolute_url()).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(shift.get_absolute_url()).status_code == 200
+
+
+def test_an_ineligible_volunteer_sees_why_and_what_to_do(client, organization, volunteer):
+    organization.email = "hello@rended-heart.example"
+    organization.save()
+    shift = make_shift(organization, requires_background_check=True, requires_orientation=True)
+    verify(volunteer, organization, "orientation")
+    client.force_login(volunteer)
+    html = client.get(shift.get_absolute_url()).text
+    assert "You cannot sign up for this shift yet." in html
+    assert "a background check verified by Rended Heart" in html
+    assert "orientation of Rended Heart" not in html
+    assert "mailto:hello@rended-heart.example" in html
+    assert "Sign me up" not in html
+
+
+def test_a_shift_with_requirements_asks_visitors_to_log_in(client, organization):
+    shift = make_shift(organization, min_age=18)
+    html = client.get(shift.get_absolute_url()).text
+    assert "needs an account" in html
+    assert "Your email" not in html
+
+
+def test_the_organization_page_lists_its_upcoming_shifts(client, organization, other_organization):
+    make_shift(organization, title="Rended meal")
+    make_shift(other_organization, title="Justice meal")
+    html = client.get(organization.get_absolute_url()).text
+    assert "Volunteer shifts" in html
+    assert "Rended meal" in html
+    assert "Justice meal" not in html
+    assert "?organization=rended-heart" in html
+
+
+def test_the_organization_section_runs_a_constant_number_of_queries(
+    client, organization, django_assert_num_queries
+):
+    make_many(organization, 2)
+    url = organization.get_absolute_url()
+    # Other apps add their own sections to this page: measure rather than fix the count.
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    make_many(organization, 18, first=2)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_the_home_page_shows_open_shifts_this_week(client, organization):
+    make_shift(organization, start=soon(2), title="This week's meal")
+    make_shift(organization, start=soon(12), title="Later meal")
+    full = make_shift(organization, start=soon(3), title="Full meal", capacity=1)
+    make_signup(full, make_user("a@example.test"))
+    html = client.get("/").text
+    assert "Shifts this week" in html
+    assert "This week&#x27;s meal" in html
+    assert "Later meal" not in html
+    assert "Full meal" not in html

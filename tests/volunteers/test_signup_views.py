@@ -1,0 +1,239 @@
+"""Signing up, joining the waitlist and cancelling through the pages, with and without htmx,
+and the page behind the links in a sign-up's emails."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import make_user
+from volunteers.emails import signup_token
+from volunteers.models import SignUp
+
+from .conftest import make_shift, make_signup
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+Status = SignUp.Status
+
+
+def signup_url(shift):
+    return reverse("volunteers:shift_signup", args=[shift.pk])
+
+
+def leave_url(shift):
+    return reverse("volunteers:shift_leave", args=[shift.pk])
+
+
+def link_url(signup):
+    return reverse("volunteers:signup_link", args=[signup_token(signup)])
+
+
+def test_one_click_sign_up_without_javascript_redirects_back_with_a_message(
+    client, shift, volunteer
+):
+    client.force_login(volunteer)
+    response = client.post(signup_url(shift), follow=True)
+    assert response.redirect_chain == [(shift.get_absolute_url(), 302)]
+    assert "You are signed up. We sent you an email." in response.text
+    assert "You are signed up for this shift." in response.text
+    assert "4 of 5 spots left" in response.text
+    assert SignUp.objects.get().status == Status.CONFIRMED
+
+
+def test_htmx_sign_up_swaps_the_box_with_the_new_count_and_an_out_of_band_message(
+    client, shift, volunteer
+):
+    client.force_login(volunteer)
+    response = client.post(signup_url(shift), headers=HTMX)
+    assert response.status_code == 200
+    html = response.text
+    assert html.lstrip().startswith('<section id="signup"')
+    assert "<html" not in html
+    assert "4 of 5 spots left" in html
+    assert "Cancel my place" in html
+    assert 'hx-swap-oob="true"' in html
+    assert "You are signed up. We sent you an email." in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_full_shift_offers_the_waitlist_and_puts_the_volunteer_on_it(
+    client, organization, volunteer
+):
+    shift = make_shift(organization, capacity=1)
+    make_signup(shift, make_user("first@example.test"))
+    client.force_login(volunteer)
+    assert "Join the waitlist" in client.get(shift.get_absolute_url()).text
+    html = client.post(signup_url(shift), headers=HTMX).text
+    assert "you are on the waitlist" in html
+    assert "Leave the waitlist" in html
+    assert SignUp.objects.get(volunteer=volunteer).status == Status.WAITLISTED
+
+
+def test_signing_up_twice_is_a_clear_message_not_an_error(client, shift, volunteer):
+    client.force_login(volunteer)
+    client.post(signup_url(shift))
+    response = client.post(signup_url(shift), follow=True)
+    assert response.status_code == 200
+    assert "You are already signed up for this shift." in response.text
+    assert SignUp.objects.count() == 1
+
+
+def test_an_overlapping_shift_is_refused_with_its_name(client, organization, volunteer):
+    start = timezone.now() + timedelta(days=2)
+    make_signup(make_shift(organization, start=start, title="Lunch service"), volunteer)
+    other = make_shift(organization, start=start + timedelta(minutes=30), title="Dinner")
+    client.force_login(volunteer)
+    html = client.post(signup_url(other), headers=HTMX).text
+    assert "You already have a shift at that time: Lunch service." in html
+
+
+def test_posting_by_hand_to_a_shift_one_is_not_eligible_for_is_refused(
+    client, organization, volunteer
+):
+    shift = make_shift(organization, requires_background_check=True)
+    client.force_login(volunteer)
+    response = client.post(signup_url(shift), follow=True)
+    assert "You do not meet this shift&#x27;s requirements yet." in response.text
+    assert not SignUp.objects.exists()
+
+
+def test_a_minimum_age_shift_asks_to_confirm_the_age_next_to_the_box(
+    client, organization, volunteer
+):
+    shift = make_shift(organization, min_age=18)
+    client.force_login(volunteer)
+    assert "I am 18 years old or older." in client.get(shift.get_absolute_url()).text
+    response = client.post(signup_url(shift))
+    assert response.status_code == 200
+    assert "This shift is for volunteers 18 or older: please confirm your age." in response.text
+    assert not SignUp.objects.exists()
+    client.post(signup_url(shift), {"age_confirmed": "on"})
+    assert SignUp.objects.get().status == Status.CONFIRMED
+
+
+def test_a_volunteer_who_brings_food_says_what(client, organization, volunteer):
+    shift = make_shift(organization, meal_role="bring")
+    client.force_login(volunteer)
+    client.post(signup_url(shift), {"bringing": "Lasagna for twelve"})
+    assert SignUp.objects.get().bringing == "Lasagna for twelve"
+    assert "Lasagna for twelve" in mail.outbox[0].body
+
+
+def test_a_guest_signs_up_with_name_and_email_and_confirms_through_the_link(client, shift):
+    response = client.post(
+        signup_url(shift), {"name": "Gina Guest", "email": "gina@example.test"}, follow=True
+    )
+    assert "open the link we emailed you" in response.text
+    signup = SignUp.objects.get()
+    assert signup.status == Status.PENDING
+    (email,) = mail.outbox
+    assert link_url(signup) in email.body
+
+    page = client.get(link_url(signup))
+    assert "Confirm my place" in page.text
+    client.post(link_url(signup), {"action": "confirm"})
+    signup.refresh_from_db()
+    assert signup.status == Status.CONFIRMED
+    assert "You are signed up" in mail.outbox[-1].subject
+
+
+def test_the_guest_form_explains_bad_input_and_keeps_what_was_typed(client, shift):
+    response = client.post(signup_url(shift), {"name": "Gina", "email": "not-an-email"})
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.text
+    assert 'value="Gina"' in response.text
+    assert 'value="not-an-email"' in response.text
+    assert not SignUp.objects.exists()
+
+
+def test_a_guest_who_signed_up_in_spanish_gets_spanish_links(client, shift):
+    client.post(f"/es{signup_url(shift)}", {"name": "Gina", "email": "gina@example.test"})
+    signup = SignUp.objects.get()
+    assert signup.language == "es"
+    assert "/es/shifts/place/" in mail.outbox[0].body
+
+
+def test_cancelling_promotes_the_first_on_the_waitlist(client, organization, volunteer):
+    shift = make_shift(organization, capacity=1)
+    make_signup(shift, volunteer)
+    waiting = make_signup(shift, make_user("next@example.test"), status=Status.WAITLISTED)
+    client.force_login(volunteer)
+    html = client.post(leave_url(shift), headers=HTMX).text
+    assert "Your place is cancelled. Thank you for telling us." in html
+    assert "Full: you can join the waitlist" in html  # the spot went to the waitlist
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED
+    assert mail.outbox[-1].to == ["next@example.test"]
+
+
+def test_cancelling_from_my_shifts_goes_back_there(client, shift, volunteer):
+    make_signup(shift, volunteer)
+    client.force_login(volunteer)
+    response = client.post(leave_url(shift), {"next": "mine"})
+    assert response["Location"] == reverse("volunteers:my_shifts")
+
+
+def test_cancelling_without_a_place_is_a_clear_message(client, shift, volunteer):
+    client.force_login(volunteer)
+    response = client.post(leave_url(shift), follow=True)
+    assert "You are not signed up for this shift." in response.text
+
+
+def test_cancelling_needs_a_login(client, shift):
+    response = client.post(leave_url(shift))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_sign_up_and_cancel_refuse_get(client, shift, volunteer):
+    client.force_login(volunteer)
+    assert client.get(signup_url(shift)).status_code == 405
+    assert client.get(leave_url(shift)).status_code == 405
+
+
+def test_the_reminders_yes_link_records_the_answer(client, shift, volunteer):
+    signup = make_signup(shift, volunteer)
+    response = client.get(link_url(signup), {"answer": "yes"}, follow=True)
+    assert "The organization knows you are coming." in response.text
+    signup.refresh_from_db()
+    assert signup.still_coming_at is not None
+
+
+def test_the_reminders_cant_make_it_link_asks_before_cancelling_and_promotes(
+    client, organization, volunteer
+):
+    shift = make_shift(organization, capacity=1)
+    signup = make_signup(shift, volunteer)
+    waiting = make_signup(shift, make_user("next@example.test"), status=Status.WAITLISTED)
+    page = client.get(link_url(signup), {"answer": "no"})
+    # A link alone changes nothing: mail scanners open links.
+    signup.refresh_from_db()
+    assert signup.status == Status.CONFIRMED
+    assert "Can't make it? Cancel your place" in page.text
+
+    response = client.post(link_url(signup), {"action": "cancel"}, follow=True)
+    assert "Your place is cancelled." in response.text
+    signup.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (signup.status, waiting.status) == (Status.CANCELLED, Status.CONFIRMED)
+
+
+def test_a_forged_or_altered_link_is_not_found(client, shift, volunteer):
+    signup = make_signup(shift, volunteer)
+    token = signup_token(signup)
+    assert client.get(reverse("volunteers:signup_link", args=[token + "x"])).status_code == 404
+    forged = reverse("volunteers:signup_link", args=[f"{signup.pk}:forged"])
+    assert client.get(forged).status_code == 404
+
+
+def test_guest_sign_ups_are_limited_so_the_form_cannot_flood_an_inbox(client, organization):
+    for i in range(6):
+        shift = make_shift(organization, start=timezone.now() + timedelta(days=2 + i))
+        response = client.post(signup_url(shift), {"name": "Gina", "email": "gina@example.test"})
+    assert "Too many sign-ups from here in the last hour." in response.text
+    assert 'value="gina@example.test"' in response.text
+    assert len(mail.outbox) == 5

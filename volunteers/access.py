@@ -1,0 +1,58 @@
+"""Access checks: one helper per object kind, called by every view that touches it.
+
+Each answers 404 to anyone who may not see the object, so that outsiders cannot
+tell which shifts, sign-ups or verifications exist.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from core.access import coordinated_organizations
+
+from .models import Shift, SignUp, Verification
+
+
+def _coordinated(request):
+    if not request.user.is_authenticated:
+        raise Http404
+    return {"organization__memberships__user": request.user}
+
+
+def shift_for_coordinator(request, pk):
+    return get_object_or_404(
+        Shift.objects.select_related("organization", "private_details"),
+        pk=pk,
+        **_coordinated(request),
+    )
+
+
+def signup_for_coordinator(request, pk):
+    return get_object_or_404(
+        SignUp.objects.select_related("shift__organization", "volunteer"),
+        pk=pk,
+        **{f"shift__{key}": value for key, value in _coordinated(request).items()},
+    )
+
+
+def verification_for_coordinator(request, pk):
+    return get_object_or_404(
+        Verification.objects.select_related("organization"), pk=pk, **_coordinated(request)
+    )
+
+
+def shift_for_public(request, pk):
+    """A shift of a published organization, or of one the user coordinates."""
+    shift = (
+        Shift.objects.select_related("organization__shift_policy")
+        .with_counts()
+        .filter(pk=pk)
+        .first()
+    )
+    if shift is None:
+        raise Http404
+    shift.viewer_coordinates = (
+        coordinated_organizations(request.user).filter(pk=shift.organization_id).exists()
+    )
+    if not shift.organization.is_published and not shift.viewer_coordinates:
+        raise Http404
+    return shift

@@ -1,0 +1,306 @@
+from datetime import datetime, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Organization
+
+from .models import SHIFT_DETAIL_FIELDS, Shift, ShiftPolicy, SignUp, TransportDetails, Verification
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+class ShiftFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Shift.Kind.choices]
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        required=False,
+        queryset=Organization.objects.published().order_by("name"),
+        to_field_name="slug",
+        empty_label=_("All organizations"),
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+    open = forms.BooleanField(label=_("Only shifts with open spots"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Pick a day on or after the first day."))
+        return data
+
+    def filtered(self, shifts):
+        """The shifts narrowed by whatever part of the filter is valid."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("kind"):
+            shifts = shifts.filter(kind=data["kind"])
+        if data.get("organization"):
+            shifts = shifts.filter(organization=data["organization"])
+        if data.get("start"):
+            shifts = shifts.filter(start__gte=local_midnight(data["start"]))
+        if data.get("end"):
+            shifts = shifts.filter(start__lt=local_midnight(data["end"] + timedelta(days=1)))
+        if data.get("open"):
+            shifts = shifts.with_open_spots()
+        return shifts
+
+
+class SignUpForm(forms.Form):
+    """The few things a sign-up may ask; one click when the shift needs none of them."""
+
+    bringing = forms.CharField(
+        label=_("What will you bring? (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: a pan of lasagna for 12, or fruit and juice."),
+    )
+    age_confirmed = forms.BooleanField(label="", required=True)
+
+    def __init__(self, *args, shift, **kwargs):
+        super().__init__(*args, **kwargs)
+        if shift.meal_role != Shift.MealRole.BRING:
+            del self.fields["bringing"]
+        if shift.min_age:
+            self.fields["age_confirmed"].label = _("I am %(age)s years old or older.") % {
+                "age": shift.min_age
+            }
+            self.fields["age_confirmed"].error_messages["required"] = _(
+                "This shift is for volunteers %(age)s or older: please confirm your age."
+            ) % {"age": shift.min_age}
+        else:
+            del self.fields["age_confirmed"]
+
+
+class GuestSignUpForm(SignUpForm):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email"),
+        help_text=_("We send you a link to confirm your place. It also lets you cancel."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["name", "email", "bringing"]
+
+
+class ShiftForm(forms.ModelForm):
+    """A shift with its day and times in Kansas City time, and a ride's private details."""
+
+    date = forms.DateField(label=_("Day"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Starts at"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME_INPUT)
+    pickup_point = TransportDetails._meta.get_field("pickup_point").formfield()
+    ask_for = TransportDetails._meta.get_field("ask_for").formfield()
+
+    class Meta:
+        model = Shift
+        fields = SHIFT_DETAIL_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    # Fieldsets of the page, so that the template stays a loop.
+    SECTIONS = [
+        (
+            _("The shift"),
+            ["kind", "title", "description", "date", "start_time", "end_time", "place", "capacity"],
+        ),
+        (
+            _("Requirements"),
+            ["min_age", "requires_background_check", "requires_driver", "requires_orientation"],
+        ),
+        (_("For a meal"), ["meal_role", "meal_servings", "dietary_notes"]),
+        (_("For a ride: public details"), ["destination", "round_trip", "pickup_window_minutes"]),
+        (_("For a ride: private details"), ["pickup_point", "ask_for"]),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meal_role"].choices = [("", "—"), *Shift.MealRole.choices]
+        self.fields["destination"].choices = [("", "—"), *Shift.Destination.choices]
+        if self.instance.pk:
+            start = timezone.localtime(self.instance.start)
+            self.initial.setdefault("date", start.date())
+            self.initial.setdefault("start_time", start.time())
+            self.initial.setdefault("end_time", timezone.localtime(self.instance.end).time())
+            details = getattr(self.instance, "private_details", None)
+            if details:
+                self.initial.setdefault("pickup_point", details.pickup_point)
+                self.initial.setdefault("ask_for", details.ask_for)
+
+    def sections(self):
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.SECTIONS
+        ]
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end_time", _("The shift must end after it starts."))
+            else:
+                data["start"] = timezone.make_aware(datetime.combine(day, start))
+                data["end"] = timezone.make_aware(datetime.combine(day, end))
+                moved = not self.instance.pk or data["start"] != self.instance.start
+                if moved and data["start"] <= timezone.now():
+                    self.add_error("date", _("Pick a day and time that are still to come."))
+        kind = data.get("kind")
+        if kind == Shift.Kind.MEAL and not data.get("meal_role"):
+            self.add_error("meal_role", _("Say whether volunteers serve or bring food."))
+        if kind == Shift.Kind.TRANSPORT:
+            if not data.get("destination"):
+                self.add_error("destination", _("Choose where the ride goes."))
+            # Someone drives: a verified driver, always.
+            data["requires_driver"] = True
+        return data
+
+    def _post_clean(self):
+        # start and end are not model fields of the form: set them before the model checks.
+        if "start" in self.cleaned_data:
+            self.instance.start = self.cleaned_data["start"]
+            self.instance.end = self.cleaned_data["end"]
+        super()._post_clean()
+
+    def private_details(self):
+        """A ride's private details to save, or None for other kinds."""
+        if self.cleaned_data["kind"] != Shift.Kind.TRANSPORT:
+            return None
+        return {name: self.cleaned_data[name] for name in ("pickup_point", "ask_for")}
+
+
+class ShiftCreateForm(ShiftForm):
+    weeks = forms.IntegerField(
+        label=_("Repeat every week for how many weeks?"),
+        min_value=1,
+        max_value=52,
+        initial=1,
+        help_text=_(
+            "1 makes a single shift; 12 makes the same shift on this weekday for 12 weeks."
+        ),
+    )
+
+    SECTIONS = [*ShiftForm.SECTIONS, (_("Repeat"), ["weeks"])]
+
+
+class ShiftEditForm(ShiftForm):
+    SCOPE_CHOICES = [
+        ("one", _("Only this shift")),
+        ("following", _("This shift and the later ones of its series")),
+    ]
+    scope = forms.ChoiceField(
+        label=_("Apply the changes to"),
+        choices=SCOPE_CHOICES,
+        initial="one",
+        widget=forms.RadioSelect,
+    )
+
+    SECTIONS = [*ShiftForm.SECTIONS, (_("Series"), ["scope"])]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.series_id:
+            del self.fields["scope"]
+
+    @property
+    def following(self):
+        return self.cleaned_data.get("scope") == "following"
+
+
+class ShiftCancelForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Cancel"),
+        choices=[
+            ("one", _("Only this shift")),
+            ("following", _("This shift and the later ones of its series")),
+        ],
+        initial="one",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, shift, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not shift.series_id:
+            del self.fields["scope"]
+
+    @property
+    def following(self):
+        return self.cleaned_data.get("scope") == "following"
+
+
+class RosterEntryForm(forms.ModelForm):
+    class Meta:
+        model = SignUp
+        fields = ["attendance", "hours"]
+        widgets = {"hours": forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "24"})}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", f"signup-{kwargs['instance'].pk}")
+        super().__init__(*args, **kwargs)
+        self.fields["attendance"].choices = [("", _("Not marked")), *SignUp.Attendance.choices]
+
+
+class ShiftMessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class VerificationForm(forms.ModelForm):
+    class Meta:
+        model = Verification
+        fields = ["volunteer", "kind", "expires_on"]
+        widgets = {"expires_on": DATE_INPUT}
+
+    def __init__(self, *args, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers
+        self.fields["volunteer"].label_from_instance = lambda user: (
+            f"{user.name} ({user.email})" if user.name else user.email
+        )
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        if expires_on < timezone.localdate():
+            self.add_error("expires_on", _("Pick a day from today on."))
+        return expires_on
+
+    def validate_unique(self):
+        # Granting again renews the verification (update_or_create), it is not a duplicate.
+        pass
+
+
+class ShiftPolicyForm(forms.ModelForm):
+    class Meta:
+        model = ShiftPolicy
+        fields = ["cancel_cutoff_hours"]
+
+
+class HoursReportForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Pick a day on or after the first day."))
+        return data
+
+    def period(self):
+        """The chosen days, by default the twelve months up to today."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or (end.replace(day=1) - timedelta(days=335)).replace(day=1)
+        return start, end

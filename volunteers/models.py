@@ -1,0 +1,518 @@
+"""Shifts, sign-ups, verifications and calendar feeds."""
+
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Organization
+
+# A reminder goes out this long before a shift starts.
+REMINDER_LEAD = timedelta(hours=24)
+
+
+class ShiftQuerySet(models.QuerySet):
+    def public(self):
+        """Shifts anyone may see: not cancelled, of a published organization."""
+        return self.filter(organization__is_published=True, cancelled_at__isnull=True)
+
+    def upcoming(self, now=None):
+        return self.filter(start__gt=now or timezone.now())
+
+    def with_counts(self):
+        return self.annotate(
+            confirmed_count=Count("signups", filter=Q(signups__status=SignUp.Status.CONFIRMED)),
+            waitlist_count=Count("signups", filter=Q(signups__status=SignUp.Status.WAITLISTED)),
+        )
+
+    def with_open_spots(self):
+        """Needs with_counts() first."""
+        return self.filter(confirmed_count__lt=F("capacity"))
+
+    def for_list(self):
+        """What a list of shift cards shows, in one query whatever the number of shifts."""
+        return self.select_related("organization").with_counts().order_by("start", "pk")
+
+
+class ShiftSeries(models.Model):
+    """Shifts created together as a weekly series; each occurrence stays a full Shift."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="shift_series"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shift series")
+        verbose_name_plural = _("shift series")
+
+    def __str__(self):
+        return f"{self.organization} #{self.pk}"
+
+
+# What a coordinator describes about a shift: the form edits these, duplicating copies them.
+SHIFT_DETAIL_FIELDS = [
+    "kind",
+    "title",
+    "description",
+    "place",
+    "capacity",
+    "min_age",
+    "requires_background_check",
+    "requires_driver",
+    "requires_orientation",
+    "meal_role",
+    "meal_servings",
+    "dietary_notes",
+    "destination",
+    "round_trip",
+    "pickup_window_minutes",
+]
+
+
+class Shift(models.Model):
+    class Kind(models.TextChoices):
+        MEAL = "meal", _("Meal")
+        TRANSPORT = "transport", _("Transport")
+        OTHER = "other", _("Other")
+
+    class MealRole(models.TextChoices):
+        SERVE = "serve", _("Serve the meal")
+        BRING = "bring", _("Bring food")
+
+    class Destination(models.TextChoices):
+        COURT = "court", _("Court")
+        MEDICAL = "medical", _("Medical appointment")
+        DENTAL = "dental", _("Dental appointment")
+        ID_OFFICE = "id_office", _("ID office")
+        JOB_INTERVIEW = "job_interview", _("Job interview")
+        OTHER = "other", _("Other")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="shifts",
+        verbose_name=_("organization"),
+    )
+    series = models.ForeignKey(
+        ShiftSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="shifts"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEAL)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateTimeField(_("starts"), db_index=True)
+    end = models.DateTimeField(_("ends"))
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        help_text=_(
+            "Where volunteers go. For a ride, only the general pickup area, such as "
+            "“Midtown”: the exact pickup point goes in the private details."
+        ),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("volunteers needed"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("Leave empty if any age is welcome."),
+    )
+    requires_background_check = models.BooleanField(_("verified background check"), default=False)
+    requires_driver = models.BooleanField(
+        _("verified driver (license and insurance)"),
+        default=False,
+        help_text=_("Always required for transport."),
+    )
+    requires_orientation = models.BooleanField(_("our orientation"), default=False)
+
+    meal_role = models.CharField(
+        _("what volunteers do"), max_length=10, choices=MealRole.choices, blank=True
+    )
+    meal_servings = models.PositiveSmallIntegerField(
+        _("for how many people"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5000)],
+    )
+    dietary_notes = models.CharField(_("dietary notes"), max_length=250, blank=True)
+
+    destination = models.CharField(
+        _("destination"), max_length=20, choices=Destination.choices, blank=True
+    )
+    round_trip = models.BooleanField(_("round trip"), default=True)
+    pickup_window_minutes = models.PositiveSmallIntegerField(
+        _("pickup window (minutes)"),
+        default=15,
+        validators=[MaxValueValidator(240)],
+        help_text=_("How long after the start time the pickup may happen."),
+    )
+
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="shift_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="shift_has_a_spot"),
+        ]
+        indexes = [models.Index(fields=["organization", "start"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("volunteers:shift_detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+    @property
+    def is_transport(self):
+        return self.kind == self.Kind.TRANSPORT
+
+    def has_started(self, now=None):
+        return self.start <= (now or timezone.now())
+
+    @property
+    def duration_hours(self):
+        return Decimal(int((self.end - self.start).total_seconds() // 60)) / 60
+
+    @property
+    def pickup_by(self):
+        return self.start + timedelta(minutes=self.pickup_window_minutes)
+
+    @property
+    def spots_left(self):
+        """Needs with_counts()."""
+        return max(self.capacity - self.confirmed_count, 0)
+
+    def required_verifications(self):
+        kinds = []
+        if self.requires_background_check:
+            kinds.append(Verification.Kind.BACKGROUND_CHECK)
+        if self.requires_driver:
+            kinds.append(Verification.Kind.DRIVER)
+        if self.requires_orientation:
+            kinds.append(Verification.Kind.ORIENTATION)
+        return kinds
+
+    @property
+    def has_requirements(self):
+        return bool(self.min_age or self.required_verifications())
+
+    @property
+    def accepts_guests(self):
+        return not self.has_requirements
+
+
+class TransportDetails(models.Model):
+    """A ride's private details, in their own table so that no list loads them by accident.
+
+    Only the run's confirmed drivers and the organization's coordinators may read them.
+    """
+
+    shift = models.OneToOneField(Shift, on_delete=models.CASCADE, related_name="private_details")
+    pickup_point = models.CharField(
+        _("exact pickup point"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "We suggest a neutral meeting point, such as a library or store entrance, "
+            "never a home or shelter address."
+        ),
+    )
+    ask_for = models.CharField(
+        _("who to ask for"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "A staff member or a role, such as “front desk”. Never the name of the "
+            "person being driven."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("private ride details")
+        verbose_name_plural = _("private ride details")
+
+    def __str__(self):
+        return str(self.shift)
+
+
+class ShiftPolicy(models.Model):
+    """An organization's own rules for its shifts."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="shift_policy"
+    )
+    cancel_cutoff_hours = models.PositiveSmallIntegerField(
+        _("volunteers can cancel up to (hours before the start)"),
+        default=12,
+        validators=[MaxValueValidator(336)],
+        help_text=_("Later than that, they are asked to call or write to you instead."),
+    )
+
+    class Meta:
+        verbose_name = _("shift policy")
+        verbose_name_plural = _("shift policies")
+
+    def __str__(self):
+        return str(self.organization)
+
+    @classmethod
+    def cutoff_for(cls, organization):
+        """The cut-off, from a shift_policy loaded with select_related when there is one."""
+        try:
+            hours = organization.shift_policy.cancel_cutoff_hours
+        except cls.DoesNotExist:
+            hours = cls._meta.get_field("cancel_cutoff_hours").default
+        return timedelta(hours=hours)
+
+
+class SignUpQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=SignUp.Status.CANCELLED)
+
+    def holding_a_place(self):
+        return self.filter(status__in=[SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED])
+
+    def of_person(self, *, volunteer=None, guest_email=""):
+        if volunteer is not None:
+            return self.filter(volunteer=volunteer)
+        return self.filter(volunteer__isnull=True, guest_email=guest_email.lower())
+
+    def for_my_shifts(self, user):
+        return (
+            self.filter(volunteer=user)
+            .active()
+            .select_related("shift__organization__shift_policy")
+            .order_by("shift__start", "pk")
+        )
+
+    def for_roster(self):
+        return self.select_related("volunteer").order_by("queued_at", "pk")
+
+    def due_for_reminder(self, now=None):
+        """Confirmed places on shifts starting within REMINDER_LEAD that were not reminded
+        of the shift's current start time."""
+        now = now or timezone.now()
+        return (
+            self.filter(
+                status=SignUp.Status.CONFIRMED,
+                shift__cancelled_at__isnull=True,
+                shift__start__gt=now,
+                shift__start__lte=now + REMINDER_LEAD,
+            )
+            .exclude(reminded_for=F("shift__start"))
+            .order_by("shift__start", "pk")
+        )
+
+
+class SignUp(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("No-show")
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups")
+    # SET_NULL: when a volunteer deletes their account the sign-up stays, without
+    # name, email or phone, so that the hours stay in the organization's reports.
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shift_signups",
+    )
+    guest_name = models.CharField(_("name"), max_length=150, blank=True)
+    guest_email = models.EmailField(_("email"), blank=True)
+    # The guest's language, for the emails a background task sends later.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    # Place in the queue: the waitlist is served in this order.
+    queued_at = models.DateTimeField(default=timezone.now)
+    bringing = models.CharField(_("what you will bring"), max_length=200, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, blank=True
+    )
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(24))],
+        help_text=_("Leave empty to count the length of the shift."),
+    )
+    # The shift start this person was last told about (reminder, or a sign-up or
+    # change notice close to the start); a reminder is due while it differs.
+    reminded_for = models.DateTimeField(null=True, blank=True)
+    still_coming_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=Q(volunteer__isnull=False) & ~Q(status="cancelled"),
+                name="one_active_signup_per_volunteer",
+            ),
+            models.UniqueConstraint(
+                fields=["shift", "guest_email"],
+                condition=Q(volunteer__isnull=True) & ~Q(guest_email="") & ~Q(status="cancelled"),
+                name="one_active_signup_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0), name="signup_hours_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["shift", "status"])]
+
+    def __str__(self):
+        return f"{self.display_name} · {self.shift}"
+
+    @property
+    def is_guest(self):
+        return self.volunteer_id is None and bool(self.guest_email)
+
+    @property
+    def display_name(self):
+        if self.volunteer_id:
+            return self.volunteer.name or self.volunteer.email
+        if self.guest_email:
+            return self.guest_name or self.guest_email
+        return str(_("Deleted account"))
+
+    @property
+    def email(self):
+        return self.volunteer.email if self.volunteer_id else self.guest_email
+
+    @property
+    def email_language(self):
+        return self.volunteer.language if self.volunteer_id else self.language
+
+    def credited_hours(self, now=None):
+        """Hours this sign-up counts for: a confirmed place on a shift that took place,
+        unless marked no-show; the coordinator's adjustment wins over the shift length."""
+        shift = self.shift
+        if (
+            self.status != self.Status.CONFIRMED
+            or shift.is_cancelled
+            or shift.end > (now or timezone.now())
+            or self.attendance == self.Attendance.NO_SHOW
+        ):
+            return Decimal(0)
+        return self.hours if self.hours is not None else shift.duration_hours
+
+    def cancel_deadline(self):
+        """Until when the volunteer may cancel a confirmed place themselves."""
+        return self.shift.start - ShiftPolicy.cutoff_for(self.shift.organization)
+
+    def can_cancel(self, now=None):
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED or self.shift.has_started(now):
+            return False
+        if self.status == self.Status.CONFIRMED:
+            return now < self.cancel_deadline()
+        return True
+
+
+class VerificationQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(expires_on__gte=day)
+
+
+class Verification(models.Model):
+    """A check an organization's coordinator did on a volunteer, valid for that
+    organization's shifts until it expires."""
+
+    class Kind(models.TextChoices):
+        BACKGROUND_CHECK = "background_check", _("Background check")
+        DRIVER = "driver", _("Driver (license and insurance)")
+        ORIENTATION = "orientation", _("Orientation")
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="shift_verifications",
+        verbose_name=_("volunteer"),
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="volunteer_verifications"
+    )
+    kind = models.CharField(_("verification"), max_length=20, choices=Kind.choices)
+    expires_on = models.DateField(_("valid until"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now=True)
+
+    objects = VerificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "organization", "kind"], name="one_verification_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.get_kind_display()} · {self.organization}"
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a volunteer's calendar feed; a new token revokes the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_calendar"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("volunteers:calendar_feed", args=[self.token])
+
+    def renew(self):
+        self.token = new_feed_token()
+        self.save(update_fields=["token", "created_at"])

@@ -1,0 +1,572 @@
+import copy
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from core.access import organization_for_coordinator
+from core.models import User
+
+from . import calendars, reports, services
+from .access import (
+    shift_for_coordinator,
+    shift_for_public,
+    signup_for_coordinator,
+    verification_for_coordinator,
+)
+from .emails import signup_pk_from_token
+from .forms import (
+    GuestSignUpForm,
+    HoursReportForm,
+    RosterEntryForm,
+    ShiftCancelForm,
+    ShiftCreateForm,
+    ShiftEditForm,
+    ShiftFilterForm,
+    ShiftMessageForm,
+    ShiftPolicyForm,
+    SignUpForm,
+    VerificationForm,
+)
+from .models import CalendarFeed, Shift, ShiftPolicy, SignUp, TransportDetails, Verification
+
+SHIFTS_PER_PAGE = 20
+
+
+def _partial(request, template, name):
+    return f"{template}#{name}" if request.htmx else template
+
+
+def _posted(request):
+    """The form data of a POST, even an empty one, or None to leave a form unbound."""
+    return request.POST if request.method == "POST" else None
+
+
+def _go(request, url):
+    """After a successful htmx form, load the next page whole rather than swap it in."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+# Volunteers' pages
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def shift_list(request):
+    form = ShiftFilterForm(request.GET)
+    shifts = form.filtered(Shift.objects.public().upcoming().for_list())
+    page = Paginator(shifts, SHIFTS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        _partial(request, "volunteers/shift_list.html", "results"),
+        {"form": form, "page": page},
+    )
+
+
+def _signup_box(request, shift, form=None, guest_form=None):
+    """What the sign-up box of a shift page shows this visitor."""
+    user = request.user
+    signup = missing = None
+    if user.is_authenticated:
+        signup = shift.signups.active().filter(volunteer=user).first()
+        if signup is None:
+            missing = services.missing_verifications(shift, user)
+    elif shift.accepts_guests and guest_form is None:
+        guest_form = GuestSignUpForm(shift=shift)
+    confirmed_driver = (
+        signup is not None and signup.status == SignUp.Status.CONFIRMED and shift.is_transport
+    )
+    private = None
+    if shift.is_transport and (confirmed_driver or shift.viewer_coordinates):
+        private = TransportDetails.objects.filter(shift=shift).first()
+    return {
+        "shift": shift,
+        "signup": signup,
+        "missing": missing,
+        "form": form or SignUpForm(shift=shift),
+        "guest_form": guest_form,
+        "private": private,
+        "now": timezone.now(),
+    }
+
+
+@require_safe
+def shift_detail(request, pk):
+    shift = shift_for_public(request, pk)
+    return TemplateResponse(request, "volunteers/shift_detail.html", _signup_box(request, shift))
+
+
+def _answer_with_box(request, shift, **forms):
+    """htmx gets the refreshed box; a plain form post goes back to the page, unless a
+    form has errors to show next to its fields."""
+    if request.htmx or any(form is not None and form.errors for form in forms.values()):
+        shift = shift_for_public(request, shift.pk)  # fresh counts
+        return TemplateResponse(
+            request,
+            _partial(request, "volunteers/shift_detail.html", "signup"),
+            _signup_box(request, shift, **forms),
+        )
+    return redirect(shift)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def shift_signup(request, pk):
+    shift = shift_for_public(request, pk)
+    if not request.user.is_authenticated:
+        return _guest_signup(request, shift)
+    form = SignUpForm(request.POST, shift=shift)
+    if form.is_valid():
+        try:
+            signup = services.signup_create(
+                shift=shift, volunteer=request.user, **form.cleaned_data
+            )
+        except services.Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            if signup.status == SignUp.Status.CONFIRMED:
+                messages.success(request, _("You are signed up. We sent you an email."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The shift is full, so you are on the waitlist. We will email you if "
+                        "a spot opens."
+                    ),
+                )
+            form = None
+    return _answer_with_box(request, shift, form=form)
+
+
+# A guest sign-up emails whatever address is typed: limit how often, per address and
+# per visitor, so that the form cannot be used to flood someone's inbox.
+GUEST_SIGNUPS_PER_HOUR = 5
+
+
+def _guest_signup_allowed(request, email):
+    allowed = True
+    for key in [f"guest-signup:{email.lower()}", f"guest-signup:{request.META['REMOTE_ADDR']}"]:
+        cache.add(key, 0, timeout=3600)
+        allowed = cache.incr(key) <= GUEST_SIGNUPS_PER_HOUR and allowed
+    return allowed
+
+
+def _guest_signup(request, shift):
+    guest_form = GuestSignUpForm(request.POST, shift=shift)
+    if guest_form.is_valid() and not _guest_signup_allowed(
+        request, guest_form.cleaned_data["email"]
+    ):
+        guest_form.add_error(
+            "email", _("Too many sign-ups from here in the last hour. Please try again later.")
+        )
+    if guest_form.is_valid():
+        data = guest_form.cleaned_data
+        try:
+            services.guest_signup_create(
+                shift=shift,
+                name=data["name"],
+                email=data["email"],
+                bringing=data.get("bringing", ""),
+                language=translation.get_language(),
+            )
+        except services.Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Almost done: open the link we emailed you to confirm your place."),
+            )
+            guest_form = None
+    return _answer_with_box(request, shift, guest_form=guest_form)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def shift_leave(request, pk):
+    shift = shift_for_public(request, pk)
+    signup = shift.signups.active().filter(volunteer=request.user).first()
+    if signup is None:
+        messages.error(request, _("You are not signed up for this shift."))
+    else:
+        try:
+            services.signup_cancel(signup)
+        except services.Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Your place is cancelled. Thank you for telling us."))
+    if not request.htmx and request.POST.get("next") == "mine":
+        return redirect("volunteers:my_shifts")
+    return _answer_with_box(request, shift)
+
+
+@require_http_methods(["GET", "POST"])
+def signup_link(request, token):
+    """The page behind the links in a sign-up's emails: confirm a guest's place, answer
+    the reminder, or cancel. Changes happen on POST only, as mail scanners follow links;
+    the reminder's "yes" is the exception, as answering it twice changes nothing."""
+    pk = signup_pk_from_token(token)
+    signup = get_object_or_404(
+        SignUp.objects.select_related("shift__organization__shift_policy", "volunteer"), pk=pk
+    )
+    answer = request.GET.get("answer")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                signup = services.signup_confirm(signup)
+                messages.success(request, _("Thank you, your email is confirmed."))
+            elif action == "cancel":
+                services.signup_cancel(signup)
+                messages.success(request, _("Your place is cancelled. Thank you for telling us."))
+        except services.Refusal as refusal:
+            messages.error(request, refusal.message)
+        return redirect("volunteers:signup_link", token=token)
+    if answer == "yes" and signup.status == SignUp.Status.CONFIRMED:
+        services.signup_still_coming(signup)
+        messages.success(request, _("Thank you! The organization knows you are coming."))
+        return redirect("volunteers:signup_link", token=token)
+    return TemplateResponse(
+        request,
+        "volunteers/signup_link.html",
+        {"signup": signup, "shift": signup.shift, "answer": answer, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_safe
+def my_shifts(request):
+    now = timezone.now()
+    signups = list(SignUp.objects.for_my_shifts(request.user))
+    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    return TemplateResponse(
+        request,
+        "volunteers/my_shifts.html",
+        {
+            "upcoming": [s for s in signups if s.shift.end > now],
+            "past": [s for s in reversed(signups) if s.shift.end <= now],
+            "total_hours": sum(s.credited_hours(now) for s in signups),
+            "feed": feed,
+            "now": now,
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_renew(request):
+    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed.renew()
+    messages.success(request, _("Your calendar has a new address. The old one no longer works."))
+    return redirect("volunteers:my_shifts")
+
+
+@require_safe
+def calendar_feed(request, token):
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    return calendars.response(calendars.feed(feed.user), "hearth-shifts.ics")
+
+
+@require_safe
+def shift_ics(request, pk):
+    shift = shift_for_public(request, pk)
+    return calendars.response(calendars.single(shift), f"shift-{shift.pk}.ics")
+
+
+# Coordinators' pages
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_shifts(request, slug):
+    organization = organization_for_coordinator(request, slug)
+    policy = ShiftPolicy.objects.filter(organization=organization).first() or ShiftPolicy(
+        organization=organization
+    )
+    policy_form = ShiftPolicyForm(_posted(request), instance=policy)
+    if request.method == "POST" and policy_form.is_valid():
+        policy_form.save()
+        messages.success(request, _("The cancellation cut-off is saved."))
+        return redirect("volunteers:manage_shifts", slug=slug)
+    past = request.GET.get("show") == "past"
+    now = timezone.now()
+    shifts = Shift.objects.filter(organization=organization).for_list()
+    shifts = shifts.filter(end__lte=now).reverse() if past else shifts.filter(end__gt=now)
+    page = Paginator(shifts, SHIFTS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "volunteers/manage_shifts.html",
+        {"organization": organization, "page": page, "past": past, "policy_form": policy_form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def shift_create(request, slug):
+    organization = organization_for_coordinator(request, slug)
+    initial = {}
+    if "copy" in request.GET:
+        initial = _copy_initial(request, organization)
+    form = ShiftCreateForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organization = organization
+        shifts = services.shift_create(
+            shift=form.instance, private=form.private_details(), weeks=form.cleaned_data["weeks"]
+        )
+        messages.success(
+            request,
+            ngettext("The shift is posted.", "%(count)s weekly shifts are posted.", len(shifts))
+            % {"count": len(shifts)},
+        )
+        return _go(request, reverse("volunteers:shift_roster", args=[shifts[0].pk]))
+    return TemplateResponse(
+        request,
+        _partial(request, "volunteers/shift_form.html", "shift-form"),
+        {"organization": organization, "form": form, "shift": None},
+    )
+
+
+def _copy_initial(request, organization):
+    """Initial values to duplicate a shift of this organization, a week later."""
+    try:
+        source = shift_for_coordinator(request, int(request.GET["copy"]))
+    except ValueError:
+        raise Http404 from None
+    if source.organization_id != organization.pk:
+        raise Http404
+    form = ShiftCreateForm(instance=source)
+    initial = {name: form[name].initial for name in form.fields if name != "weeks"}
+    initial["date"] = max(form["date"].initial + timedelta(weeks=1), timezone.localdate())
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def shift_edit(request, pk):
+    shift = shift_for_coordinator(request, pk)
+    before = copy.copy(shift)
+    form = ShiftEditForm(_posted(request), instance=shift)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shift_update(
+                shift=form.instance,
+                before=before,
+                private=form.private_details(),
+                following=form.following,
+            )
+        except services.Refusal as refusal:
+            form.add_error("capacity", refusal.message)
+        else:
+            messages.success(request, _("The shift is updated."))
+            return _go(request, reverse("volunteers:shift_roster", args=[shift.pk]))
+    return TemplateResponse(
+        request,
+        _partial(request, "volunteers/shift_form.html", "shift-form"),
+        {"organization": shift.organization, "form": form, "shift": shift},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_cancel(request, pk):
+    shift = shift_for_coordinator(request, pk)
+    form = ShiftCancelForm(_posted(request), shift=shift)
+    if request.method == "POST" and form.is_valid():
+        cancelled = services.shift_cancel(shift, following=form.following)
+        messages.success(
+            request,
+            ngettext(
+                "The shift is cancelled. Everyone who held a place gets an email.",
+                "%(count)s shifts are cancelled. Everyone who held a place gets an email.",
+                len(cancelled),
+            )
+            % {"count": len(cancelled)},
+        )
+        return redirect("volunteers:manage_shifts", slug=shift.organization.slug)
+    return TemplateResponse(request, "volunteers/shift_cancel.html", {"shift": shift, "form": form})
+
+
+def _roster(shift, message_form=None, entry=None):
+    """The roster page's context; `entry` is a roster form with errors to show as typed."""
+    signups = list(shift.signups.for_roster())
+    confirmed = [s for s in signups if s.status == SignUp.Status.CONFIRMED]
+    for signup in confirmed:
+        signup.form = (
+            entry
+            if entry is not None and entry.instance.pk == signup.pk
+            else RosterEntryForm(instance=signup)
+        )
+    return {
+        "shift": shift,
+        "message_form": message_form or ShiftMessageForm(),
+        "confirmed": confirmed,
+        "waitlisted": [s for s in signups if s.status == SignUp.Status.WAITLISTED],
+        "pending": [s for s in signups if s.status == SignUp.Status.PENDING],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_roster(request, pk):
+    shift = shift_for_coordinator(request, pk)
+    message_form = ShiftMessageForm(_posted(request))
+    if request.method == "POST" and message_form.is_valid():
+        count = services.shift_message_send(shift, **message_form.cleaned_data)
+        messages.success(
+            request,
+            ngettext(
+                "Your message is on its way to %(count)s confirmed volunteer.",
+                "Your message is on its way to %(count)s confirmed volunteers.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("volunteers:shift_roster", pk=pk)
+    return TemplateResponse(
+        request, "volunteers/shift_roster.html", _roster(shift, message_form=message_form)
+    )
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def roster_update(request, pk):
+    """Mark attendance and hours of one confirmed volunteer, or remove someone."""
+    signup = signup_for_coordinator(request, pk)
+    shift = signup.shift
+    if request.POST.get("action") == "remove":
+        services.signup_remove(signup)
+        messages.success(
+            request,
+            _("%(name)s is off the roster; the next person on the waitlist moved up.")
+            % {"name": signup.display_name},
+        )
+        return redirect("volunteers:shift_roster", pk=shift.pk)
+    form = RosterEntryForm(request.POST, instance=signup)
+    if form.is_valid():
+        services.signup_record(
+            signup, attendance=form.cleaned_data["attendance"], hours=form.cleaned_data["hours"]
+        )
+        messages.success(request, _("Saved for %(name)s.") % {"name": signup.display_name})
+        if not request.htmx:
+            return redirect("volunteers:shift_roster", pk=shift.pk)
+        form = RosterEntryForm(instance=signup)
+    if request.htmx:
+        signup.form = form
+        return TemplateResponse(
+            request,
+            "volunteers/shift_roster.html#roster-row",
+            {"shift": shift, "signup": signup},
+        )
+    return TemplateResponse(request, "volunteers/shift_roster.html", _roster(shift, entry=form))
+
+
+def _known_volunteers(organization):
+    """People who signed up for the organization's shifts or hold one of its verifications:
+    the only accounts whose details its coordinators may see."""
+    return (
+        User.objects.filter(
+            Q(shift_signups__shift__organization=organization)
+            | Q(shift_verifications__organization=organization)
+        )
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verifications(request, slug):
+    organization = organization_for_coordinator(request, slug)
+    known = _known_volunteers(organization)
+    form = VerificationForm(_posted(request), volunteers=known)
+    if request.method == "POST" and form.is_valid():
+        verification = services.verification_grant(
+            organization=organization, granted_by=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            _("%(name)s: %(kind)s verified until %(day)s.")
+            % {
+                "name": verification.volunteer,
+                "kind": verification.get_kind_display(),
+                "day": date_format(verification.expires_on),
+            },
+        )
+        return redirect("volunteers:verifications", slug=slug)
+    granted = Verification.objects.filter(organization=organization).select_related("volunteer")
+    by_volunteer = {}
+    for verification in granted:
+        by_volunteer.setdefault(verification.volunteer_id, []).append(verification)
+    people = [(person, by_volunteer.get(person.pk, [])) for person in known]
+    return TemplateResponse(
+        request,
+        "volunteers/verifications.html",
+        {
+            "organization": organization,
+            "form": form,
+            "people": people,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def verification_revoke(request, pk):
+    verification = verification_for_coordinator(request, pk)
+    verification.delete()
+    messages.success(
+        request,
+        _("%(name)s: %(kind)s is no longer verified.")
+        % {"name": verification.volunteer, "kind": verification.get_kind_display()},
+    )
+    return redirect("volunteers:verifications", slug=verification.organization.slug)
+
+
+@login_required
+@require_safe
+def hours_report(request, slug):
+    organization = organization_for_coordinator(request, slug)
+    form = HoursReportForm(request.GET)
+    start, end = form.period()
+    rows = reports.hours_by_volunteer_and_month(organization, start, end)
+    export = request.GET.get("format")
+    if export in reports.FORMATS:
+        content_type, data = reports.export(rows, export)
+        response = HttpResponse(data, content_type=content_type)
+        filename = f"{organization.slug}-hours-{start}-{end}.{export}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return TemplateResponse(
+        request,
+        "volunteers/hours_report.html",
+        {
+            "organization": organization,
+            "form": form,
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "total": sum(row["hours"] for row in rows),
+            "export_query": request.GET.urlencode(),
+            "report_url": reverse("volunteers:hours_report", args=[slug]),
+        },
+    )
