@@ -1,7 +1,101 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# Outside links shown beside an organization's needs.
+GIVING_LINK_KINDS = ("donation", "wishlist")
+HOME_URGENT_NEEDS = 6
 
 
 class NeedsConfig(AppConfig):
     name = "needs"
     verbose_name = _("Needs and donations")
+
+    def organization_section(self, request, organization):
+        """The organization's open needs, its drop-off details and outside giving links."""
+        from .donations.views import active_goal
+        from .models import DropOff, Need
+
+        needs = {
+            "template": "needs/includes/organization_needs.html",
+            "needs": list(
+                Need.objects.filter(organization=organization, status=Need.Status.OPEN).ordered()
+            ),
+            # organization.links is prefetched by the page: no query per link.
+            "outside_links": [
+                link for link in organization.links.all() if link.kind in GIVING_LINK_KINDS
+            ],
+            "dropoff": DropOff.objects.filter(organization=organization).first(),
+        }
+        money = {
+            "template": "needs/includes/organization_donate.html",
+            "goal": active_goal(organization),
+            "donation_link": next(
+                (link for link in organization.links.all() if link.kind == "donation"), None
+            ),
+        }
+        return [money, needs]
+
+    def home_section(self, request):
+        from .models import Need
+
+        needs = list(Need.objects.urgent()[:HOME_URGENT_NEEDS])
+        if not needs:
+            return None
+        return {"template": "needs/includes/home_needs.html", "needs": needs}
+
+    def manage_links(self, organization):
+        return [
+            (_("Needs"), reverse("needs:manage_needs", args=[organization.slug])),
+            (_("Receive items and pledges"), reverse("needs:receive", args=[organization.slug])),
+            (_("Drop-off settings"), reverse("needs:dropoff_edit", args=[organization.slug])),
+            (
+                _("Import and export spreadsheets"),
+                reverse("needs:spreadsheets", args=[organization.slug]),
+            ),
+            (
+                _("Donations and Stripe"),
+                reverse("needs:manage_donations", args=[organization.slug]),
+            ),
+        ]
+
+    def personal_data(self, user):
+        from .models import Donation, Pledge
+
+        return {
+            "donations": [
+                {
+                    "organization": donation.organization.name,
+                    "amount_cents": donation.amount_cents,
+                    "fee_cents": donation.fee_cents,
+                    "frequency": donation.frequency,
+                    "status": donation.status,
+                    "anonymous": donation.is_anonymous,
+                    "note": donation.note,
+                    "created_at": donation.created_at.isoformat(),
+                }
+                for donation in Donation.objects.for_donor(user)
+            ],
+            "pledges": [
+                {
+                    "organization": pledge.need.organization.name,
+                    "item": pledge.need.title,
+                    "quantity": pledge.quantity,
+                    "delivered": pledge.delivered,
+                    "method": pledge.method,
+                    "expected_on": pledge.expected_on.isoformat(),
+                    "status": pledge.status,
+                    "pledged_at": pledge.created_at.isoformat(),
+                }
+                for pledge in Pledge.objects.filter(donor=user)
+                .select_related("need__organization")
+                .order_by("created_at")
+            ],
+        }
+
+    def seed_demo(self, organizations, stdout):
+        from .demo import seed
+        from .donations.demo import seed_donations
+
+        seed(organizations, stdout)
+        seed_donations(organizations, stdout)

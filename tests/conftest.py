@@ -75,3 +75,28 @@ def other_coordinator(other_organization):
 @pytest.fixture
 def volunteer(db):
     return make_user("volunteer@example.test", "Val Volunteer", phone="816-555-0100")
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """The real stripe library, talking to a local fake Stripe API."""
+    from tests.stripe_fake import FakeStripe
+
+    fake = FakeStripe().start()
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_SECRET_KEY = "sk_test_hearth"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_hearth"
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def send(client, django_capture_on_commit_callbacks):
+    """Deliver a Stripe webhook event; what runs after commit (receipts) runs at once."""
+    from tests.needs.donation_helpers import deliver
+
+    def send(body, *, signature=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return deliver(client, body, signature=signature)
+
+    return send

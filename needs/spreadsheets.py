@@ -1,0 +1,489 @@
+"""Coordinators' spreadsheet import and export, scoped to one organization.
+
+Any app can reuse it with its own `OrganizationResource` subclass:
+
+1. `ImportForm` reads an uploaded CSV or XLSX, refusing files that are too big,
+   not really spreadsheets, or missing columns, with one clear message each;
+2. `import_view` dry-runs the rows and shows a preview: every line's result and
+   every error, numbered as the coordinator's spreadsheet numbers its lines;
+3. only if every line is valid does it offer "Import", which runs the same rows
+   (carried in a signed form field, so nothing is stored between the two steps)
+   in one transaction: any invalid line and nothing at all is written.
+
+`export_response` writes CSV or XLSX with formula-like cells neutralised.
+"""
+
+import csv
+import datetime
+import io
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import openpyxl
+import tablib
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from import_export import resources
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 1000
+MAX_COLUMNS = 40
+# A signed preview may be imported within this many seconds.
+PREVIEW_MAX_AGE = 60 * 60
+# Spreadsheet programs run a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class SpreadsheetError(Exception):
+    """A file-wide problem, explained to the coordinator in one message."""
+
+
+def looks_like_formula(value):
+    """True for text a spreadsheet would run: =HYPERLINK(...), @SUM(...), +cmd|...
+
+    A plain signed number ("-3") is not a formula: it gets the quantity's own message.
+    """
+    if not isinstance(value, str) or not value or not value.startswith(FORMULA_PREFIXES):
+        return False
+    text = value.strip()
+    if text[:1] in ("+", "-"):
+        try:
+            Decimal(text)
+        except InvalidOperation:
+            return True
+        return False
+    return True
+
+
+def neutralise(value):
+    """Make a cell that a spreadsheet would run as a formula read as plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def normalise_header(header):
+    return "_".join(str(header or "").strip().lower().split())
+
+
+def cell_text(value):
+    """One cell as the text the resource's widgets parse."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass
+class Sheet:
+    """The rows of a spreadsheet, and the line of the file each row came from."""
+
+    headers: list
+    rows: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+
+    def dataset(self):
+        return tablib.Dataset(*self.rows, headers=self.headers)
+
+    def dumps(self, salt):
+        return signing.dumps(
+            {"headers": self.headers, "rows": self.rows, "lines": self.lines},
+            salt=salt,
+            compress=True,
+        )
+
+    @classmethod
+    def loads(cls, payload, salt):
+        data = signing.loads(payload, salt=salt, max_age=PREVIEW_MAX_AGE)
+        return cls(headers=data["headers"], rows=data["rows"], lines=data["lines"])
+
+
+def _read_csv(data):
+    if b"\x00" in data:
+        raise SpreadsheetError(_("This file is not a CSV text file. Save it as CSV or XLSX."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in its own encoding.
+        text = data.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    previous_line = 0
+    try:
+        for row in reader:
+            yield previous_line + 1, row
+            previous_line = reader.line_num
+    except csv.Error as error:
+        raise SpreadsheetError(
+            _("Line %(line)s of this CSV file cannot be read (%(error)s).")
+            % {"line": previous_line + 1, "error": error}
+        ) from None
+
+
+def _read_xlsx(data):
+    not_xlsx = _(
+        "This file is not an Excel workbook, even though its name ends in .xlsx. "
+        "Save it again from your spreadsheet program as .xlsx or .csv."
+    )
+    if not data.startswith(b"PK\x03\x04"):
+        raise SpreadsheetError(not_xlsx)
+    try:
+        # data_only=False: a formula stays a formula ("=HYPERLINK(...)") and is refused,
+        # instead of importing whatever value the file's author cached for it.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        rows = book.worksheets[0].iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True)
+        # Read-only sheets fill skipped rows with blanks, so the count is the sheet's line.
+        for line, values in enumerate(rows, start=1):
+            yield line, [_xlsx_value(value) for value in values]
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError):
+        logger.info("Unreadable XLSX upload", exc_info=True)
+        raise SpreadsheetError(not_xlsx) from None
+
+
+def _xlsx_value(value):
+    """A cell's value; an array formula (an object, not text) reads as the formula it is."""
+    if value is None or isinstance(value, (str, int, float, bool, datetime.date, datetime.time)):
+        return value
+    return "=" + str(getattr(value, "text", "") or "").lstrip("=")
+
+
+def read_spreadsheet(upload, *, columns, required):
+    """The upload as a Sheet, or a SpreadsheetError that says what to fix.
+
+    `columns` are the column names the resource knows; `required` those it needs.
+    Headers are matched ignoring case and spaces ("Quantity needed" = quantity_needed).
+    """
+    name = (upload.name or "").lower()
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(
+            _("This file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {
+                "size": round(upload.size / 1024 / 1024, 1),
+                "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
+            }
+        )
+    if name.endswith(".csv"):
+        reader = _read_csv
+    elif name.endswith(".xlsx"):
+        reader = _read_xlsx
+    else:
+        raise SpreadsheetError(_("Upload a .csv or .xlsx file."))
+    data = upload.read()
+    sheet = None
+    for line, values in reader(data):
+        texts = [cell_text(value) for value in values]
+        if not any(texts):
+            continue  # blank lines, often at the end of a sheet
+        if sheet is None:
+            sheet = _sheet_from_header(texts, columns, required)
+            continue
+        if len(sheet.rows) == MAX_ROWS:
+            raise SpreadsheetError(
+                _("This file has more than %(limit)s rows. Split it into smaller files.")
+                % {"limit": MAX_ROWS}
+            )
+        if len(texts) > len(sheet.headers) and any(texts[len(sheet.headers) :]):
+            raise SpreadsheetError(
+                _("Line %(line)s has more cells than the file has column names.") % {"line": line}
+            )
+        texts = (texts + [""] * len(sheet.headers))[: len(sheet.headers)]
+        sheet.rows.append(texts)
+        sheet.lines.append(line)
+    if sheet is None:
+        raise SpreadsheetError(_("This file is empty."))
+    if not sheet.rows:
+        raise SpreadsheetError(_("This file has column names but no rows to import."))
+    return sheet
+
+
+def _sheet_from_header(texts, columns, required):
+    while texts and not texts[-1]:
+        texts.pop()
+    headers = [normalise_header(text) for text in texts]
+    unknown = [
+        text or _("(blank)")
+        for text, header in zip(texts, headers, strict=True)
+        if header not in columns
+    ]
+    missing = [column for column in required if column not in headers]
+    duplicated = sorted({header for header in headers if headers.count(header) > 1})
+    problems = []
+    if missing:
+        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    if unknown:
+        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    if duplicated:
+        problems.append(_("Columns named twice: %(columns)s.") % {"columns": ", ".join(duplicated)})
+    if problems:
+        problems.append(
+            _("The first line must hold the column names, as in the template: %(columns)s.")
+            % {"columns": ", ".join(columns)}
+        )
+        raise SpreadsheetError(" ".join(problems))
+    return Sheet(headers=headers)
+
+
+class OrganizationResource(resources.ModelResource):
+    """A resource that reads and writes only one organization's rows.
+
+    Subclasses name `required_columns` and a `summary_column` for the preview.
+    Rows are matched by `id`; an id that is not one of this organization's rows
+    is an error on its line, never a way into another organization's data. The
+    model needs an `organization` foreign key; it is set here, never from a file.
+    """
+
+    required_columns = ()
+    summary_column = None
+
+    class Meta:
+        import_id_fields = ["id"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        exclude = ["organization"]
+
+    def __init__(self, organization=None, **kwargs):
+        super().__init__(**kwargs)
+        self.organization = organization
+
+    def get_queryset(self):
+        return self._meta.model.objects.filter(organization=self.organization)
+
+    def init_instance(self, row=None):
+        return self._meta.model(organization=self.organization)
+
+    def get_instance(self, instance_loader, row):
+        pk = self.fields["id"].clean(row) if "id" in row else None
+        if pk is None:
+            return None
+        # Locked so that a concurrent change (a pledge) is not overwritten by a stale read.
+        return self.get_queryset().select_for_update().filter(pk=pk).first()
+
+    def import_columns(self):
+        return [field.column_name for field in self.get_import_fields()]
+
+    def column_of(self, attribute):
+        for resource_field in self.fields.values():
+            if resource_field.attribute == attribute:
+                return resource_field.column_name
+        return attribute
+
+    def before_import(self, dataset, **kwargs):
+        self.own_ids = set(self.get_queryset().values_list("pk", flat=True))
+        self.file_columns = set(dataset.headers)
+
+    def attribute_of(self, column):
+        for resource_field in self.fields.values():
+            if resource_field.column_name == column:
+                return resource_field.attribute
+        return column
+
+    def before_import_row(self, row, **kwargs):
+        """Refuse an id that is not this organization's before anything reads it, and
+        note formula cells, reported with the row's other errors by import_instance."""
+        row_id = row.get("id")
+        if row_id:
+            try:
+                pk = int(Decimal(row_id))
+            except (InvalidOperation, ValueError):
+                pk = None
+            if pk not in self.own_ids:
+                raise ValidationError(
+                    {
+                        "id": _(
+                            "There is no row with id %(id)s in %(organization)s. "
+                            "Leave the id empty to add a new one."
+                        )
+                        % {"id": row_id, "organization": self.organization}
+                    }
+                )
+        self.formula_errors = {
+            self.attribute_of(column): [
+                _(
+                    "“%(value)s” starts with “%(first)s”, which spreadsheets run as a "
+                    "formula. Remove it or type the text without it."
+                )
+                % {"value": value[:40], "first": value.strip()[:1]}
+            ]
+            for column, value in row.items()
+            if looks_like_formula(value)
+        }
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # A formula cell's own problem is being a formula, whatever else it fails.
+        errors.update(self.formula_errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        return [
+            neutralise(value)
+            for value in super().export_resource(instance, selected_fields, **kwargs)
+        ]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (CSV or XLSX)"),
+        help_text=gettext_lazy("Up to 2 MB and 1,000 rows. The first line holds the column names."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, resource, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resource = resource
+
+    def clean_file(self):
+        try:
+            self.sheet = read_spreadsheet(
+                self.cleaned_data["file"],
+                columns=self.resource.import_columns(),
+                required=self.resource.required_columns,
+            )
+        except SpreadsheetError as error:
+            raise forms.ValidationError(str(error)) from None
+        return self.cleaned_data["file"]
+
+
+@dataclass
+class LineResult:
+    line: int
+    action: str
+    summary: str
+    errors: list
+
+
+ACTIONS = {
+    "new": gettext_lazy("New"),
+    "update": gettext_lazy("Update"),
+    "skip": gettext_lazy("Unchanged"),
+    "invalid": gettext_lazy("Error"),
+    "error": gettext_lazy("Error"),
+}
+
+
+def run_import(resource, sheet, *, dry_run):
+    """Import the sheet's rows (or only try them) and describe each line.
+
+    Returns (lines, is_valid). Nothing is written unless every line is valid;
+    a failure that is no line's fault (logged) returns no lines and not valid.
+    """
+    result = resource.import_data(
+        sheet.dataset(),
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+    )
+    if result.base_errors:
+        for error in result.base_errors:
+            logger.error("Spreadsheet import failed: %r", error.error)
+        return [], False
+    summary_index = (
+        sheet.headers.index(resource.summary_column)
+        if resource.summary_column in sheet.headers
+        else None
+    )
+    lines = []
+    for row_result, line, row in zip(result.rows, sheet.lines, sheet.rows, strict=True):
+        errors = []
+        if row_result.validation_error is not None:
+            for attribute, messages_ in row_result.validation_error.message_dict.items():
+                column = None if attribute == NON_FIELD_ERRORS else resource.column_of(attribute)
+                errors.extend((column, message) for message in messages_)
+        for error in row_result.errors:
+            logger.error("Spreadsheet import line %s failed: %r", line, error.error)
+            errors.append((None, _("This line could not be imported. Check its values.")))
+        summary = row[summary_index] if summary_index is not None else ""
+        lines.append(LineResult(line, ACTIONS[row_result.import_type], summary, errors))
+    return lines, not any(line.errors for line in lines)
+
+
+def import_view(request, *, resource, context, done_url):
+    """The whole import flow on one page: upload, preview, import.
+
+    The caller checks access and gives a resource bound to the organization.
+    """
+    salt = f"spreadsheets:{type(resource).__name__}:{resource.organization.pk}:{request.user.pk}"
+    form = ImportForm(resource=resource)
+    preview = None
+    payload = None
+    is_valid = True
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            sheet = Sheet.loads(request.POST["payload"], salt)
+        except signing.BadSignature:
+            messages.error(request, _("This preview has expired. Please upload the file again."))
+            return redirect(request.path)
+        lines, is_valid = run_import(resource, sheet, dry_run=False)
+        if is_valid:
+            messages.success(
+                request,
+                ngettext("Imported %(count)d line.", "Imported %(count)d lines.", len(lines))
+                % {"count": len(lines)},
+            )
+            return redirect(done_url)
+        # Something changed since the preview; show why, with nothing written.
+        preview = lines
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, resource=resource)
+        if form.is_valid():
+            preview, is_valid = run_import(resource, form.sheet, dry_run=True)
+            if is_valid:
+                payload = form.sheet.dumps(salt)
+    error_count = sum(len(line.errors) for line in preview or [])
+    return TemplateResponse(
+        request,
+        "needs/spreadsheet_import.html",
+        {
+            **context,
+            "form": form,
+            "preview": preview,
+            "payload": payload,
+            "error_count": error_count,
+            "error_lines": sum(1 for line in preview or [] if line.errors),
+            "failed": not is_valid and not error_count,
+        },
+    )
+
+
+def export_response(resource, queryset, fmt, filename):
+    """The queryset as a CSV or XLSX download."""
+    dataset = resource.export(queryset)
+    # The byte order mark makes Excel read a CSV as UTF-8 (accents, curly quotes).
+    content = "\ufeff" + dataset.export("csv") if fmt == "csv" else dataset.export("xlsx")
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,0 +1,68 @@
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from needs.donations.models import Donation
+from tests.browser.conftest import assert_accessible
+from tests.conftest import make_organization
+from tests.needs.donation_helpers import connect, deliver, event, session_object
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHECKOUT = "https://checkout.stripe.com/"
+
+
+@pytest.fixture
+def connected(transactional_db):
+    return connect(make_organization("Rended Heart"))
+
+
+def test_donor_goes_to_checkout_and_the_return_page_updates_after_the_webhook(
+    new_context, connected, fake_stripe
+):
+    context = new_context()
+    # Stripe's hosted page is the one outside page; here it answers locally.
+    context.route(
+        f"{CHECKOUT}**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Checkout</p>"),
+    )
+    page = context.new_page()
+    page.goto(f"/needs/give/{connected.slug}/")
+    assert_accessible(page)
+
+    page.get_by_label("$25").check()
+    page.get_by_label("Monthly").check()
+    page.get_by_label("Email for your receipt").fill("dana@example.test")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url(f"{CHECKOUT}c/pay/cs_test_*")
+
+    donation = Donation.objects.get()
+    assert (donation.amount_cents, donation.frequency) == (2500, "monthly")
+    assert fake_stripe.last("/v1/checkout/sessions").params["customer_email"] == "dana@example.test"
+
+    page.goto(donation.get_return_url())
+    expect(page.get_by_role("heading", name="Processing your gift…")).to_be_visible()
+    assert_accessible(page)
+    deliver(
+        Client(),
+        event(
+            "checkout.session.completed",
+            session_object(donation, subscription="sub_1", customer="cus_1", invoice="in_1"),
+        ),
+    )
+    # htmx polls every two seconds and swaps in the thanks without a reload.
+    page.evaluate("window.__stayed = true")
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible(timeout=10_000)
+    assert page.evaluate("window.__stayed === true")
+    assert_accessible(page)
+
+
+def test_a_bad_amount_is_explained_in_the_browser(page, connected, fake_stripe):
+    page.goto(f"/es/needs/give/{connected.slug}/")
+    page.get_by_label("Otra cantidad", exact=True).check()
+    page.get_by_label("Otra cantidad en dólares").fill("10.005")
+    page.get_by_role("button", name="Continuar al pago seguro").click()
+    expect(page.get_by_text("Use como máximo dos dígitos para los centavos")).to_be_visible()
+    expect(page.get_by_label("Otra cantidad en dólares")).to_have_value("10.005")
+    assert fake_stripe.requests == []
+    assert_accessible(page)

@@ -1,0 +1,166 @@
+import pytest
+from django.urls import reverse
+
+from core.models import OrganizationLink
+from needs.donations.models import Donation
+from needs.donations.services import covered_fee_cents
+from tests.conftest import make_organization
+from tests.needs.donation_helpers import ACCOUNT, connect
+
+pytestmark = pytest.mark.django_db
+
+
+def donate_url(organization):
+    return reverse("needs:donate", args=[organization.slug])
+
+
+def gift(**overrides):
+    data = {"preset": "50", "custom_amount": "", "frequency": "once", "name": "", "email": ""}
+    data.update(overrides)
+    return data
+
+
+def test_one_time_gift_creates_a_pending_donation_and_a_checkout_session(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    response = client.post(donate_url(organization), gift(email="dana@example.test"))
+
+    donation = Donation.objects.get()
+    assert donation.status == Donation.Status.PENDING
+    assert response.status_code == 303
+    assert (
+        response["Location"] == f"https://checkout.stripe.com/c/pay/{donation.checkout_session_id}"
+    )
+
+    sent = fake_stripe.last("/v1/checkout/sessions")
+    assert sent.headers["Stripe-Account"] == ACCOUNT
+    assert sent.headers["Idempotency-Key"] == str(donation.idempotency_key)
+    assert sent.params["mode"] == "payment"
+    assert sent.params["submit_type"] == "donate"
+    assert sent.params["line_items[0][price_data][unit_amount]"] == "5000"
+    assert sent.params["line_items[0][price_data][currency]"] == "usd"
+    assert "line_items[0][price_data][recurring][interval]" not in sent.params
+    assert sent.params["customer_email"] == "dana@example.test"
+    assert sent.params["success_url"].endswith(f"/needs/give/thanks/{donation.public_id}/")
+    assert sent.params["cancel_url"].endswith(f"/needs/give/{organization.slug}/?canceled=1")
+    assert sent.params["metadata[donation]"] == str(donation.public_id)
+
+
+def test_monthly_gift_with_the_fee_covered_is_a_monthly_subscription(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    client.post(
+        donate_url(organization),
+        gift(preset="other", custom_amount="40", frequency="monthly", cover_fee="on"),
+    )
+    donation = Donation.objects.get()
+    assert donation.amount_cents == 4000
+    assert donation.fee_cents == covered_fee_cents(4000) == 151
+    sent = fake_stripe.last("/v1/checkout/sessions")
+    assert sent.params["mode"] == "subscription"
+    assert sent.params["line_items[0][price_data][recurring][interval]"] == "month"
+    assert sent.params["line_items[0][price_data][unit_amount]"] == "4151"
+    assert sent.params["subscription_data[metadata][donation]"] == str(donation.public_id)
+
+
+def test_a_spanish_donor_gets_stripe_in_spanish(client, organization, fake_stripe):
+    connect(organization)
+    client.post(f"/es{donate_url(organization)}", gift())
+    assert fake_stripe.last("/v1/checkout/sessions").params["locale"] == "es"
+
+
+def test_the_fee_covered_leaves_the_organization_the_whole_gift():
+    for cents in [100, 2500, 5000, 2_500_000]:
+        total = cents + covered_fee_cents(cents)
+        stripe_fee = round(total * 0.029) + 30
+        assert total - stripe_fee >= cents
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0", "The smallest gift is $1."),
+        ("-5", "The smallest gift is $1."),
+        ("0.99", "The smallest gift is $1."),
+        ("1e9", "The largest gift online is $25,000."),
+        ("25000.01", "The largest gift online is $25,000."),
+        ("abc", "Enter an amount in dollars"),
+        ("NaN", "Enter an amount in dollars"),
+        ("10.005", "Use at most two digits for cents"),
+        ("", "Enter an amount in dollars"),
+    ],
+)
+def test_bad_amounts_are_explained_and_nothing_is_charged(
+    client, organization, fake_stripe, typed, message
+):
+    connect(organization)
+    response = client.post(
+        donate_url(organization), gift(preset="other", custom_amount=typed, note="For IDs")
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert f'value="{typed}"' in response.text or typed == ""
+    assert "For IDs" in response.text
+    assert not Donation.objects.exists()
+    assert fake_stripe.requests == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"), [("1", 100), ("$1,250.50", 125050), ("25000", 2_500_000)]
+)
+def test_custom_amounts_within_limits_are_accepted(client, organization, fake_stripe, typed, cents):
+    connect(organization)
+    client.post(donate_url(organization), gift(preset="other", custom_amount=typed))
+    assert Donation.objects.get().amount_cents == cents
+
+
+def test_stripe_failure_is_a_message_and_the_form_keeps_the_gift(client, organization, fake_stripe):
+    connect(organization)
+    fake_stripe.fail_next(status=500, message="boom", kind="api_error")
+    fake_stripe.fail_next(status=500, message="boom", kind="api_error")
+    fake_stripe.fail_next(status=500, message="boom", kind="api_error")
+    response = client.post(donate_url(organization), gift(note="Keep going"))
+    assert response.status_code == 200
+    assert "Stripe could not start the payment" in response.text
+    assert "Keep going" in response.text
+    assert Donation.objects.get().status == Donation.Status.FAILED
+
+
+def test_an_unconnected_organization_falls_back_to_its_own_donation_page(
+    client, organization, fake_stripe
+):
+    response = client.post(donate_url(organization), gift())
+    assert response.status_code == 200
+    assert "does not take card gifts on Hearth yet" in response.text
+    assert 'href="https://rended-heart.example/give"' in response.text
+    assert not Donation.objects.exists()
+    assert fake_stripe.requests == []
+
+
+def test_an_organization_whose_account_cannot_take_charges_yet_takes_no_gift(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    organization.stripe_charges_enabled = False
+    organization.save()
+    client.post(donate_url(organization), gift())
+    assert not Donation.objects.exists()
+
+
+def test_an_unpublished_organization_has_no_donate_page(client, fake_stripe):
+    hidden = connect(make_organization("Hidden House", published=False), account="acct_hidden")
+    assert client.get(donate_url(hidden)).status_code == 404
+    assert client.post(donate_url(hidden), gift()).status_code == 404
+    assert not Donation.objects.exists()
+
+
+def test_organization_page_shows_donate_or_the_outside_link(client, organization):
+    response = client.get(organization.get_absolute_url())
+    assert 'href="https://rended-heart.example/give"' in response.text
+    assert donate_url(organization) not in response.text
+    connect(organization)
+    OrganizationLink.objects.all().delete()
+    response = client.get(organization.get_absolute_url())
+    assert donate_url(organization) in response.text

@@ -1,0 +1,207 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from needs.donations.models import Donation, DonationGoal, Frequency, RecurringGift
+from tests.needs.donation_helpers import (
+    ACCOUNT,
+    connect,
+    event,
+    make_donation,
+    session_object,
+)
+
+pytestmark = pytest.mark.django_db
+
+Status = Donation.Status
+
+
+def received(organization, cents=5000, **fields):
+    fields.setdefault("status", Status.SUCCEEDED)
+    fields.setdefault("paid_at", timezone.now())
+    return make_donation(organization, amount_cents=cents, **fields)
+
+
+def test_return_page_polls_while_processing_and_thanks_once_confirmed(
+    client, send, organization, fake_stripe
+):
+    connect(organization)
+    donation = make_donation(organization)
+    url = donation.get_return_url()
+    response = client.get(url)
+    assert "Processing your gift" in response.text
+    assert 'hx-trigger="every 2s"' in response.text
+
+    send(event("checkout.session.completed", session_object(donation)))
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<div id="donation-status"')
+    assert "Thank you!" in response.text
+    assert "hx-trigger" not in response.text
+
+
+def test_return_page_of_an_unknown_gift_is_404(client):
+    url = reverse("needs:donation_return", args=["5b0f4a4e-2f1c-4c55-9b46-3a1f1a2b3c4d"])
+    assert client.get(url).status_code == 404
+
+
+def test_donor_sees_their_gifts_and_downloads_a_year_end_summary(client, organization, donor):
+    organization.legal_name = "Rended Heart Inc."
+    organization.ein = "12-3456789"
+    organization.save()
+    received(
+        organization, 5000, donor=donor, paid_at=timezone.make_aware(datetime.datetime(2026, 3, 1))
+    )
+    received(
+        organization, 2500, donor=donor, paid_at=timezone.make_aware(datetime.datetime(2025, 3, 1))
+    )
+    received(organization, 9900)  # someone else's gift
+    client.force_login(donor)
+    response = client.get(reverse("needs:my_gifts"))
+    assert "$50" in response.text and "$25" in response.text
+    assert "$99" not in response.text
+    summary = client.get(reverse("needs:gift_summary", args=[2026]))
+    assert summary["Content-Disposition"] == 'attachment; filename="hearth-gifts-2026.txt"'
+    text = summary.content.decode()
+    assert "Rended Heart Inc." in text and "12-3456789" in text
+    assert "$50" in text and "$25" not in text
+    assert "No goods or services were provided" in text
+
+
+def test_my_gifts_needs_a_login(client):
+    assert client.get(reverse("needs:my_gifts")).status_code == 302
+    assert client.get(reverse("needs:gift_summary", args=[2026])).status_code == 302
+
+
+def test_donor_cancels_a_monthly_gift_through_stripe(client, organization, donor, fake_stripe):
+    connect(organization)
+    gift = RecurringGift.objects.create(
+        organization=organization,
+        donor=donor,
+        amount_cents=2500,
+        subscription_id="sub_9",
+        status=RecurringGift.Status.ACTIVE,
+    )
+    client.force_login(donor)
+    response = client.post(reverse("needs:monthly_gift_cancel", args=[gift.pk]), follow=True)
+    assert "is canceled" in response.text
+    sent = fake_stripe.last("/v1/subscriptions/sub_9")
+    assert sent.method == "DELETE"
+    assert sent.headers["Stripe-Account"] == ACCOUNT
+    gift.refresh_from_db()
+    assert gift.status == RecurringGift.Status.CANCELED
+
+
+def test_nobody_else_can_cancel_a_donors_monthly_gift(
+    client, organization, volunteer, donor, fake_stripe
+):
+    gift = RecurringGift.objects.create(
+        organization=organization, donor=donor, amount_cents=2500, subscription_id="sub_9"
+    )
+    client.force_login(volunteer)
+    assert client.post(reverse("needs:monthly_gift_cancel", args=[gift.pk])).status_code == 404
+    assert fake_stripe.requests == []
+
+
+def test_goal_progress_counts_this_months_gifts_net_of_refunds(client, organization):
+    DonationGoal.objects.create(
+        organization=organization, title="Rent for the safe house", target_cents=100_000
+    )
+    received(organization, 30_000)
+    received(organization, 10_000, refunded_cents=10_000, status=Status.REFUNDED)
+    received(organization, 20_000, refunded_cents=5_000, status=Status.PARTIALLY_REFUNDED)
+    received(organization, 50_000, paid_at=timezone.now() - datetime.timedelta(days=45))
+    response = client.get(organization.get_absolute_url())
+    assert 'value="45000"' in response.text
+    assert "$450 given of a $1,000 goal" in response.text
+
+
+def test_coordinator_sees_donations_totals_and_exports_them(client, organization, coordinator):
+    received(organization, 5000, donor_name='=HYPERLINK("x")', is_anonymous=True, note="+1 for IDs")
+    received(organization, 2500, frequency=Frequency.MONTHLY)
+    make_donation(organization)  # pending: never shown
+    client.force_login(coordinator)
+    response = client.get(reverse("needs:manage_donations", args=[organization.slug]))
+    assert response.status_code == 200
+    assert "donor@example.test" in response.text
+    assert "Asked to stay anonymous" in response.text
+    assert "$75" in response.text
+
+    export = client.get(reverse("needs:donations_export", args=[organization.slug, "csv"]))
+    text = export.content.decode("utf-8-sig")
+    assert text.count("\n") == 3
+    assert "'=HYPERLINK" in text and "'+1 for IDs" in text
+    xlsx = client.get(reverse("needs:donations_export", args=[organization.slug, "xlsx"]))
+    assert xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    "name", ["needs:manage_donations", "needs:connect_stripe", "needs:donations_export"]
+)
+def test_outsiders_cannot_see_or_change_an_organizations_donations(
+    client, organization, other_coordinator, volunteer, name, fake_stripe
+):
+    received(organization)
+    args = [organization.slug, "csv"] if name == "needs:donations_export" else [organization.slug]
+    url = reverse(name, args=args)
+    method = client.post if name == "needs:connect_stripe" else client.get
+    assert method(url).status_code == 302  # anonymous: log in first
+    for outsider in (other_coordinator, volunteer):
+        client.force_login(outsider)
+        assert method(url).status_code == 404
+    assert fake_stripe.requests == []
+
+
+def test_coordinator_connects_the_organizations_own_stripe_account(
+    client, organization, coordinator, fake_stripe
+):
+    client.force_login(coordinator)
+    response = client.post(reverse("needs:connect_stripe", args=[organization.slug]))
+    assert response.status_code == 303
+    assert response["Location"].startswith("https://connect.stripe.com/setup/s/")
+    created = fake_stripe.last("/v1/accounts")
+    assert created.params["controller[stripe_dashboard][type]"] == "full"
+    assert created.params["controller[fees][payer]"] == "account"
+    organization.refresh_from_db()
+    assert organization.stripe_account_id.startswith("acct_test_")
+    link = fake_stripe.last("/v1/account_links")
+    assert link.params["account"] == organization.stripe_account_id
+    assert link.params["type"] == "account_onboarding"
+
+    fake_stripe.accounts[organization.stripe_account_id]["charges_enabled"] = True
+    response = client.get(
+        reverse("needs:manage_donations", args=[organization.slug]) + "?connect=return"
+    )
+    organization.refresh_from_db()
+    assert organization.takes_donations
+    assert "Connected: donors can give by card" in response.text
+
+
+def test_coordinator_sets_a_monthly_goal_and_bad_input_is_explained(
+    client, organization, coordinator
+):
+    client.force_login(coordinator)
+    url = reverse("needs:manage_donations", args=[organization.slug])
+    response = client.post(url, {"title": "Bus passes", "target_dollars": "-3", "period": "month"})
+    assert "Ensure this value is greater than or equal to 1." in response.text
+    assert 'value="Bus passes"' in response.text
+    client.post(
+        url, {"title": "Bus passes", "target_dollars": "1500", "period": "month", "is_active": "on"}
+    )
+    assert DonationGoal.objects.get().target_cents == 150_000
+
+
+def test_donation_list_queries_do_not_grow_with_gifts(
+    client, organization, coordinator, django_assert_num_queries, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    url = reverse("needs:manage_donations", args=[organization.slug])
+    for _ in range(5):
+        received(organization)
+    with django_assert_max_num_queries(20) as small:
+        client.get(url)
+    for _ in range(50):
+        received(organization)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)

@@ -1,0 +1,244 @@
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from needs import services
+from needs.models import Need, Pledge
+from tests.conftest import make_user
+
+from .conftest import in_days, make_pledge
+
+pytestmark = pytest.mark.django_db
+
+
+def pledge_data(**overrides):
+    data = {
+        "quantity": "3",
+        "method": "drop_off",
+        "expected_on": in_days(4).isoformat(),
+        "name": "Gail Guest",
+        "email": "gail@example.test",
+    }
+    data.update(overrides)
+    return data
+
+
+def emailed_link(message):
+    return re.search(r"http://[^/]+(/needs/pledges/[^/\s]+/)", message.body).group(1)
+
+
+def test_need_page_shows_the_item_its_progress_and_public_drop_off_details(client, need, dropoff):
+    response = client.get(need.get_absolute_url())
+    assert response.status_code == 200
+    assert "Hygiene kits" in response.text
+    assert "Mon-Fri 9am-4pm" in response.text
+    assert "Ring the office bell." in response.text
+    # The place is private: only people who pledged get it.
+    assert "12 Main St" not in response.text
+    assert "PO Box 12" not in response.text
+    assert "Given by email once you pledge." in response.text
+
+
+def test_a_logged_in_donor_pledges_in_one_step(client, need, donor, dropoff):
+    client.force_login(donor)
+    response = client.post(need.get_absolute_url(), pledge_data(name="", email=""))
+    pledge = Pledge.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == pledge.get_manage_url()
+    assert (pledge.donor, pledge.status, pledge.quantity) == (donor, "confirmed", 3)
+    need.refresh_from_db()
+    assert need.quantity_pledged == 3
+    assert mail.outbox[0].to == ["donor@example.test"]
+    page = client.get(response["Location"])
+    assert "Front office, 12 Main St" in page.text
+    assert "Thank you! Your pledge is recorded" in page.text
+
+
+def test_asking_for_more_than_is_open_is_explained_and_the_form_kept(client, need, donor):
+    client.force_login(donor)
+    response = client.post(need.get_absolute_url(), pledge_data(quantity="11"))
+    assert response.status_code == 200
+    assert "Only 10 are still needed." in response.text
+    assert 'value="11"' in response.text
+    assert not Pledge.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("quantity", "0", "Ensure this value is greater than or equal to 1."),
+        ("quantity", "lots", "Enter a whole number."),
+        ("expected_on", "2020-01-01", "Choose today or a later date."),
+        ("expected_on", "someday", "Enter a valid date."),
+        ("method", "teleport", "Select a valid choice."),
+        ("email", "not-an-address", "Enter a valid email address."),
+        ("name", "", "This field is required."),
+    ],
+)
+def test_a_guests_bad_input_is_explained_next_to_the_field(client, need, field, value, message):
+    response = client.post(need.get_absolute_url(), pledge_data(**{field: value}))
+    assert response.status_code == 200
+    assert message in response.text
+    assert 'value="Gail Guest"' in response.text or field == "name"
+    assert not Pledge.objects.exists()
+
+
+def test_a_date_more_than_90_days_ahead_is_refused(client, need):
+    response = client.post(need.get_absolute_url(), pledge_data(expected_on=in_days(91)))
+    assert "Choose a date within the next 90 days." in response.text
+
+
+def test_shipping_is_offered_only_where_the_organization_takes_parcels(client, need, dropoff):
+    assert 'value="shipping"' in client.get(need.get_absolute_url()).text
+    dropoff.shipping_address = ""
+    dropoff.save()
+    assert 'value="shipping"' not in client.get(need.get_absolute_url()).text
+    response = client.post(need.get_absolute_url(), pledge_data(method="shipping"))
+    assert "Select a valid choice." in response.text
+
+
+def test_a_guest_confirms_by_the_emailed_link_before_the_pledge_counts(client, need, dropoff):
+    response = client.post(need.get_absolute_url(), pledge_data(method="shipping"))
+    assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert pledge.status == Pledge.Status.PENDING
+    need.refresh_from_db()
+    assert need.quantity_pledged == 0
+    assert "we emailed a confirmation link to gail@example.test" in client.get(
+        response["Location"]
+    ).text.replace("\n", " ")
+
+    link = emailed_link(mail.outbox[0])
+    page = client.get(link)
+    assert "Confirm my pledge" in page.text
+    # Opening the link (as a mail scanner would) changes nothing: confirming is a POST.
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.PENDING
+
+    response = client.post(reverse("needs:pledge_confirm", args=[link.split("/")[-2]]))
+    assert response.status_code == 302
+    pledge.refresh_from_db()
+    need.refresh_from_db()
+    assert (pledge.status, need.quantity_pledged) == ("confirmed", 3)
+    confirmation = mail.outbox[1]
+    assert "Please ship your order to:" in confirmation.body
+    assert "PO Box 12" in confirmation.body
+    assert emailed_link(confirmation) == link
+
+
+def test_a_guest_pledge_remembers_the_language_it_was_made_in(client, need):
+    client.post(f"/es{need.get_absolute_url()}", pledge_data())
+    assert Pledge.objects.get().language == "es"
+
+
+def test_an_old_confirmation_link_has_expired(client, need):
+    pledge = make_pledge(need)
+    with time_machine.travel(in_days(4).isoformat()):
+        page = client.get(pledge.get_manage_url())
+        assert "not confirmed in time" in page.text
+        token = pledge.manage_token()
+        client.post(reverse("needs:pledge_confirm", args=[token]))
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.PENDING
+
+
+def test_confirming_when_the_units_went_elsewhere_explains_what_is_left(client, need, donor):
+    pledge = make_pledge(need, quantity=5)
+    make_pledge(need, donor=donor, quantity=8)
+    response = client.post(
+        reverse("needs:pledge_confirm", args=[pledge.manage_token()]), follow=True
+    )
+    assert "Only 2 are still needed. Change the quantity below, then confirm." in response.text
+    response = client.post(pledge.get_manage_url(), pledge_data(quantity="2"))
+    client.post(reverse("needs:pledge_confirm", args=[pledge.manage_token()]))
+    pledge.refresh_from_db()
+    assert (pledge.quantity, pledge.status) == (2, "confirmed")
+
+
+def test_the_signed_link_changes_and_cancels_a_pledge_without_logging_in(client, need, donor):
+    pledge = make_pledge(need, donor=donor, quantity=3)
+    url = pledge.get_manage_url()
+    response = client.post(url, pledge_data(quantity="5", expected_on=in_days(6)))
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.quantity_pledged == 5
+    assert "Your pledge is updated." in client.get(url).text
+
+    response = client.post(url, pledge_data(quantity="99"))
+    assert "Only 10 are still needed." in response.text
+
+    client.post(reverse("needs:pledge_cancel", args=[pledge.manage_token()]))
+    pledge.refresh_from_db()
+    need.refresh_from_db()
+    assert (pledge.status, need.quantity_pledged) == ("cancelled", 0)
+    page = client.get(url)
+    assert "Cancel my pledge" not in page.text
+    response = client.post(url, pledge_data())
+    assert response.status_code == 302
+    assert "can no longer be changed" in client.get(url).text
+
+
+def test_a_tampered_or_unknown_link_is_a_404(client, need):
+    pledge = make_pledge(need)
+    token = pledge.manage_token()
+    assert client.get(reverse("needs:pledge_manage", args=[token[:-2] + "xx"])).status_code == 404
+    assert client.post(reverse("needs:pledge_cancel", args=["1:abc:def"])).status_code == 404
+    pledge_id = pledge.pk
+    Pledge.objects.filter(pk=pledge_id).delete()
+    assert client.get(reverse("needs:pledge_manage", args=[token])).status_code == 404
+
+
+def test_manage_pages_are_never_cached(client, need):
+    response = client.get(make_pledge(need).get_manage_url())
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_paused_and_archived_needs_are_not_public(client, need):
+    for status in [Need.Status.PAUSED, Need.Status.ARCHIVED]:
+        Need.objects.filter(pk=need.pk).update(status=status)
+        assert client.get(need.get_absolute_url()).status_code == 404
+        assert client.post(need.get_absolute_url(), pledge_data()).status_code == 404
+    assert not Pledge.objects.exists()
+
+
+def test_guests_are_limited_to_a_few_pledges_an_hour(client, need):
+    for _ in range(3):
+        assert client.post(need.get_absolute_url(), pledge_data(quantity="1")).status_code == 302
+    response = client.post(need.get_absolute_url(), pledge_data(quantity="1"))
+    assert "Too many pledges from here" in response.text
+    assert Pledge.objects.count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_a_donor_sees_their_pledges_and_nobody_elses(client, need, donor):
+    make_pledge(need, donor=donor, quantity=2)
+    make_pledge(need, donor=make_user("other@example.test"), quantity=1)
+    make_pledge(need, quantity=1)
+    client.force_login(donor)
+    response = client.get(reverse("needs:my_pledges"))
+    assert response.text.count("\N{MULTIPLICATION SIGN} Hygiene kits") == 1
+    assert "2 \N{MULTIPLICATION SIGN} Hygiene kits" in response.text
+
+
+def test_my_pledges_asks_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("needs:my_pledges"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_partly_delivered_pledge_keeps_its_quantity_when_its_date_changes(
+    client, need, donor, coordinator
+):
+    pledge = make_pledge(need, donor=donor, quantity=4)
+    services.pledge_receive(pledge, quantity=3, recorded_by=coordinator)
+    response = client.post(
+        pledge.get_manage_url(), pledge_data(quantity="4", expected_on=in_days(9))
+    )
+    assert response.status_code == 302
+    response = client.post(pledge.get_manage_url(), pledge_data(quantity="2"))
+    assert "Ensure this value is greater than or equal to 3." in response.text
+    pledge.refresh_from_db()
+    assert (pledge.quantity, pledge.expected_on) == (4, in_days(9))

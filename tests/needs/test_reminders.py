@@ -1,0 +1,81 @@
+import io
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from needs import services, tasks
+from needs.models import Pledge
+
+from .conftest import in_days, make_pledge
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overdue(need, donor):
+    pledge = make_pledge(need, donor=donor, quantity=3, expected_on=in_days(-1))
+    mail.outbox.clear()
+    return pledge
+
+
+def test_a_pledge_past_its_date_gets_one_reminder_however_often_the_sweep_runs(overdue):
+    assert tasks.sweep_pledges() == (1, 0)
+    assert tasks.sweep_pledges() == (0, 0)
+    (reminder,) = mail.outbox
+    assert reminder.to == ["donor@example.test"]
+    assert "Reminder" in reminder.subject
+    assert "3 \N{MULTIPLICATION SIGN} Hygiene kits" in reminder.body
+    assert overdue.get_manage_url() in reminder.body
+    overdue.refresh_from_db()
+    assert overdue.reminded_at is not None
+
+
+def test_a_second_run_of_the_same_reminder_sends_nothing(overdue):
+    assert tasks.send_pledge_reminder.call(overdue.pk) is True
+    assert tasks.send_pledge_reminder.call(overdue.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_no_reminder_before_the_date_or_once_delivered_or_cancelled(need, donor, coordinator):
+    make_pledge(need, donor=donor, expected_on=in_days(0))
+    delivered = make_pledge(need, donor=donor, quantity=1, expected_on=in_days(-2))
+    services.pledge_receive(delivered, quantity=1, recorded_by=coordinator)
+    services.pledge_cancel(make_pledge(need, donor=donor, quantity=1, expected_on=in_days(-2)))
+    make_pledge(need, quantity=1, expected_on=in_days(-2))  # a guest who never confirmed
+    mail.outbox.clear()
+    assert tasks.sweep_pledges()[0] == 0
+    with time_machine.travel(in_days(1).isoformat() + "T12:00-06:00"):
+        assert tasks.sweep_pledges()[0] == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_reminder_that_could_not_be_sent_is_tried_again(overdue, monkeypatch):
+    monkeypatch.setattr(services, "send_templated_email", broken_mail)
+    assert tasks.sweep_pledges() == (1, 0)
+    overdue.refresh_from_db()
+    assert overdue.reminded_at is None
+    monkeypatch.undo()
+    tasks.sweep_pledges()
+    assert len(mail.outbox) == 1
+
+
+def broken_mail(*args, **kwargs):
+    raise OSError("mail server down")
+
+
+def test_unconfirmed_guest_pledges_are_purged_after_the_confirmation_window(need):
+    old = make_pledge(need, quantity=1)
+    with time_machine.travel(in_days(4).isoformat()):
+        fresh = make_pledge(need, quantity=1)
+        assert tasks.sweep_pledges() == (0, 1)
+    assert list(Pledge.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not Pledge.objects.filter(pk=old.pk).exists()
+
+
+def test_the_command_runs_the_sweep_for_cron(overdue):
+    out = io.StringIO()
+    call_command("send_pledge_reminders", stdout=out)
+    assert "1 reminder(s) enqueued, 0 unconfirmed pledge(s) purged." in out.getvalue()
+    assert len(mail.outbox) == 1
