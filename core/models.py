@@ -106,13 +106,6 @@ class OrganizationQuerySet(models.QuerySet):
     def for_page(self):
         return self.prefetch_related("services", "links")
 
-    def for_door(self, link_kinds):
-        """Published organizations with only the outside links of the given kinds."""
-        links = OrganizationLink.objects.filter(kind__in=link_kinds)
-        return self.for_directory().prefetch_related(
-            models.Prefetch("links", queryset=links, to_attr="door_links")
-        )
-
     def search(self, text="", service=""):
         qs = self
         if text:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect
 from django.template import loader
@@ -80,19 +80,14 @@ def organization_detail(request, slug):
     )
 
 
-# Each door of the home page lists the organizations with what that door needs.
-DOOR_LINK_KINDS = {
-    "give_items": [OrganizationLink.Kind.WISHLIST],
-    "give_money": [OrganizationLink.Kind.DONATION],
-}
-
-
 @require_safe
-def door(request, door):
-    organizations = Organization.objects.for_door(DOOR_LINK_KINDS[door])
-    return TemplateResponse(
-        request, f"core/door_{door}.html", {"organizations": organizations, "door": door}
+def give_money(request):
+    """The give-money door: every organization, with its Donate button or its own page."""
+    donation_links = OrganizationLink.objects.filter(kind=OrganizationLink.Kind.DONATION)
+    organizations = Organization.objects.for_directory().prefetch_related(
+        models.Prefetch("links", queryset=donation_links, to_attr="donation_links")
     )
+    return TemplateResponse(request, "core/give_money.html", {"organizations": organizations})
 
 
 def static_page(template):

@@ -19,7 +19,7 @@ PUBLIC_PAGES = {
     "recognize the signs": "/recognize-the-signs/",
     "about": "/about/",
     "shifts": "/shifts/",
-    "give items": "/give-items/",
+    "needs": "/needs/",
     "give money": "/give-money/",
     "log in": "/accounts/login/",
     "sign up": "/accounts/signup/",

@@ -30,7 +30,7 @@ def test_donor_goes_to_checkout_and_the_return_page_updates_after_the_webhook(
     page.goto(f"/needs/give/{connected.slug}/")
     assert_accessible(page)
 
-    page.get_by_label("$25").check()
+    page.get_by_label("$25", exact=True).check()
     page.get_by_label("Monthly").check()
     page.get_by_label("Email for your receipt").fill("dana@example.test")
     page.get_by_role("button", name="Continue to secure payment").click()

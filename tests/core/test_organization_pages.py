@@ -113,16 +113,16 @@ def test_organization_page_runs_the_same_number_of_queries_with_700_organization
         assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize(
-    ("url_name", "text"),
-    [
-        ("core:give_money", "Give to Rended Heart"),
-        ("core:give_items", "has no online wishlist yet"),
-    ],
-)
-def test_each_door_lists_organizations_with_the_links_it_needs(
-    client, organization, url_name, text
-):
-    response = client.get(reverse(url_name))
+def test_give_money_lists_organizations_with_their_own_donation_pages(client, organization):
+    response = client.get(reverse("core:give_money"))
     assert response.status_code == 200
-    assert text in response.text
+    assert 'href="https://rended-heart.example/give"' in response.text
+    assert reverse("needs:donate", args=[organization.slug]) not in response.text
+
+
+def test_give_money_offers_donate_for_organizations_connected_to_stripe(client, organization):
+    organization.stripe_account_id = "acct_1"
+    organization.stripe_charges_enabled = True
+    organization.save()
+    response = client.get(reverse("core:give_money"))
+    assert reverse("needs:donate", args=[organization.slug]) in response.text

@@ -14,7 +14,7 @@ PUBLIC_PAGES = [
     "/recognize-the-signs/",
     "/about/",
     "/shifts/",
-    "/give-items/",
+    "/needs/",
     "/give-money/",
     "/accounts/login/",
     "/accounts/signup/",
