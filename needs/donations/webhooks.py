@@ -170,28 +170,17 @@ def checkout_completed(event):
     return Outcome.PROCESSED, f"donation {donation.public_id}: {donation.status}", ""
 
 
-def checkout_async_succeeded(event):
-    donation, why = _session_donation(event)
-    if donation is None:
-        return _ignored(why)
-    _advance(donation, Status.SUCCEEDED, paid_at=_timestamp(event))
-    return Outcome.PROCESSED, f"donation {donation.public_id}: {donation.status}", ""
+def session_moves_to(status):
+    """A handler for the session events that only move the donation to one status."""
 
+    def handler(event):
+        donation, why = _session_donation(event)
+        if donation is None:
+            return _ignored(why)
+        _advance(donation, status, paid_at=_timestamp(event))
+        return Outcome.PROCESSED, f"donation {donation.public_id}: {donation.status}", ""
 
-def checkout_async_failed(event):
-    donation, why = _session_donation(event)
-    if donation is None:
-        return _ignored(why)
-    _advance(donation, Status.FAILED)
-    return Outcome.PROCESSED, f"donation {donation.public_id}: {donation.status}", ""
-
-
-def checkout_expired(event):
-    donation, why = _session_donation(event)
-    if donation is None:
-        return _ignored(why)
-    _advance(donation, Status.EXPIRED)
-    return Outcome.PROCESSED, f"donation {donation.public_id}: {donation.status}", ""
+    return handler
 
 
 def account_updated(event):
@@ -361,9 +350,9 @@ def _timestamp(event):
 
 HANDLERS = {
     "checkout.session.completed": checkout_completed,
-    "checkout.session.async_payment_succeeded": checkout_async_succeeded,
-    "checkout.session.async_payment_failed": checkout_async_failed,
-    "checkout.session.expired": checkout_expired,
+    "checkout.session.async_payment_succeeded": session_moves_to(Status.SUCCEEDED),
+    "checkout.session.async_payment_failed": session_moves_to(Status.FAILED),
+    "checkout.session.expired": session_moves_to(Status.EXPIRED),
     "account.updated": account_updated,
     "invoice.paid": invoice_paid,
     "invoice.payment_failed": invoice_payment_failed,
