@@ -1,95 +1,22 @@
 """Spreadsheet columns for needs and pledges (django-import-export resources)."""
 
-import datetime
-from decimal import Decimal, InvalidOperation
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.templatetags.static import static
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
 from import_export.fields import Field
 
+from core.lib.spreadsheets import (
+    ChoiceWidget,
+    DateWidget,
+    OrganizationResource,
+    WholeNumberWidget,
+)
 from core.models import Organization
 
 from .models import MAX_QUANTITY, Category, Need, NeedStatus, Pledge, Priority
-from .spreadsheets import OrganizationResource
-
-
-def _words(text):
-    return " ".join(str(text).lower().replace("_", " ").replace("-", " ").split())
-
-
-class ChoiceWidget(widgets.Widget):
-    """A choice by its code or its English or Spanish label, in any case: "Gift cards
-    and transit passes", "gift_cards" and "Tarjetas de regalo..." all work."""
-
-    def __init__(self, choices):
-        super().__init__(coerce_to_string=True)
-        self.choices = choices
-
-    def clean(self, value, row=None, **kwargs):
-        text = _words(value or "")
-        if not text:
-            return None
-        for code, label in self.choices.choices:
-            names = {_words(code)}
-            for language, _name in settings.LANGUAGES:
-                with translation.override(language):
-                    names.add(_words(label))
-            if text in names:
-                return code
-        raise ValueError(
-            _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": value, "choices": ", ".join(self.choices.values)}
-        )
-
-
-class QuantityWidget(widgets.IntegerWidget):
-    def __init__(self):
-        super().__init__(coerce_to_string=False)
-
-    def clean(self, value, row=None, **kwargs):
-        if self.is_empty(value):
-            return None
-        try:
-            number = Decimal(str(value).replace(",", "").strip())
-        except InvalidOperation:
-            raise ValueError(
-                _("“%(value)s” is not a number. Enter a whole number, for example 12.")
-                % {"value": value}
-            ) from None
-        if not number.is_finite() or number != number.to_integral_value():
-            raise ValueError(_("Enter a whole number, for example 12."))
-        if abs(number) > MAX_QUANTITY * 1000:
-            # Refused before it becomes an int so a "1e999999" cell costs nothing.
-            raise ValueError(_("Enter at most %(limit)s.") % {"limit": MAX_QUANTITY})
-        return int(number)
-
-
-class DateWidget(widgets.DateWidget):
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d")
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
-            return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = str(value).strip()
-        for date_format in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y-%m-%dT%H:%M:%S"):
-            try:
-                return datetime.datetime.strptime(text, date_format).date()
-            except ValueError:
-                continue
-        raise ValueError(
-            _("“%(value)s” is not a date. Enter it as YYYY-MM-DD, for example %(example)s.")
-            % {"value": value, "example": timezone.localdate().replace(day=28).isoformat()}
-        )
 
 
 class NeedResource(OrganizationResource):
@@ -110,7 +37,9 @@ class NeedResource(OrganizationResource):
         saves_null_values=False,
     )
     quantity_needed = Field(
-        attribute="quantity_needed", column_name="quantity_needed", widget=QuantityWidget()
+        attribute="quantity_needed",
+        column_name="quantity_needed",
+        widget=WholeNumberWidget(MAX_QUANTITY),
     )
     unit = Field(attribute="unit", column_name="unit", widget=widgets.CharWidget())
     needed_by = Field(attribute="needed_by", column_name="needed_by", widget=DateWidget())

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from core.access import organization_for_coordinator
+from core.lib import spreadsheets
 
-from . import services, spreadsheets
+from . import services
 from .access import need_for_coordinator, pledge_for_coordinator, pledge_for_token
 from .forms import (
     DropOffForm,
@@ -490,6 +491,7 @@ def needs_import(request, slug):
             "templates": NeedResource.template_files(),
         },
         done_url=reverse("needs:manage_needs", args=[organization.slug]),
+        template_name="needs/spreadsheet_import.html",
     )
 
 

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 
 from .models import CalendarFeed, Shift, ShiftPolicy, SignUp, TransportDetails, Verification
+from .resources import StaffShiftResource
 
 
 class TransportDetailsInline(admin.StackedInline):
@@ -16,13 +19,21 @@ class SignUpInline(admin.TabularInline):
 
 
 @admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(ImportExportModelAdmin):
+    # The same columns as coordinators' files, plus the organization's slug; a ride's
+    # private details stay out of spreadsheets here too.
+    resource_classes = [StaffShiftResource]
+    formats = [CSV, XLSX]
     list_display = ["title", "organization", "kind", "start", "capacity", "cancelled_at"]
     list_filter = ["kind", "organization"]
     search_fields = ["title", "organization__name"]
     date_hierarchy = "start"
     raw_id_fields = ["series"]
+    list_select_related = ["organization"]
     inlines = [TransportDetailsInline, SignUpInline]
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).select_related("organization").for_export()
 
 
 @admin.register(SignUp)

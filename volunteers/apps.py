@@ -44,6 +44,7 @@ class VolunteersConfig(AppConfig):
         slug = [organization.slug]
         return [
             (_("Shifts"), reverse("volunteers:manage_shifts", args=slug)),
+            (_("Import and export shifts"), reverse("volunteers:shift_import", args=slug)),
             (_("Volunteer verifications"), reverse("volunteers:verifications", args=slug)),
             (_("Hours report"), reverse("volunteers:hours_report", args=slug)),
         ]

@@ -40,6 +40,12 @@ class ShiftQuerySet(models.QuerySet):
         """What a list of shift cards shows, in one query whatever the number of shifts."""
         return self.select_related("organization").with_counts().order_by("start", "pk")
 
+    def for_export(self):
+        """A spreadsheet's rows, with how many people hold or asked for a place, in one query."""
+        return self.annotate(
+            signed_up=Count("signups", filter=~Q(signups__status=SignUp.Status.CANCELLED))
+        ).order_by("start", "pk")
+
 
 class ShiftSeries(models.Model):
     """Shifts created together as a weekly series; each occurrence stays a full Shift."""

@@ -5,12 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
 from .forms import local_midnight
 from .models import SignUp
+from .resources import HoursResource
 
 FORMATS = {"csv": CSV, "xlsx": XLSX}
 
@@ -54,37 +53,6 @@ def hours_by_volunteer_and_month(organization, start, end):
     for row in totals.values():
         row["hours"] = row["hours"].quantize(Decimal("0.01"))
     return sorted(totals.values(), key=lambda row: (row["name"].lower(), row["month"]))
-
-
-def _inert(text):
-    """Text a spreadsheet shows as typed, never runs as a formula (CSV injection)."""
-    text = text or ""
-    return f"'{text}" if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
-class HoursResource(resources.Resource):
-    volunteer = fields.Field(column_name=gettext_lazy("Volunteer"))
-    email = fields.Field(column_name=gettext_lazy("Email"))
-    month = fields.Field(column_name=gettext_lazy("Month"))
-    # Numbers stay numbers in a spreadsheet (force_native_type), so that it can add them up.
-    shifts = fields.Field(
-        attribute="shifts", column_name=gettext_lazy("Shifts"), widget=widgets.IntegerWidget()
-    )
-    hours = fields.Field(
-        attribute="hours", column_name=gettext_lazy("Hours"), widget=widgets.DecimalWidget()
-    )
-
-    class Meta:
-        fields = ("volunteer", "email", "month", "shifts", "hours")
-
-    def dehydrate_volunteer(self, row):
-        return _inert(row["name"])
-
-    def dehydrate_email(self, row):
-        return _inert(row["email"])
-
-    def dehydrate_month(self, row):
-        return row["month"].strftime("%Y-%m")
 
 
 def export(rows, name):

@@ -17,6 +17,8 @@ urlpatterns = [
     # Coordinators
     path("manage/<slug:slug>/", views.manage_shifts, name="manage_shifts"),
     path("manage/<slug:slug>/new/", views.shift_create, name="shift_create"),
+    path("manage/<slug:slug>/import/", views.shift_import, name="shift_import"),
+    path("manage/<slug:slug>/shifts.<str:fmt>", views.shift_export, name="shift_export"),
     path("manage/<slug:slug>/verifications/", views.verifications, name="verifications"),
     path("manage/<slug:slug>/hours/", views.hours_report, name="hours_report"),
     path("manage/shift/<int:pk>/", views.shift_roster, name="shift_roster"),

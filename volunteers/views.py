@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.access import organization_for_coordinator
+from core.lib import spreadsheets
 from core.models import User
 
 from . import calendars, reports, services
@@ -43,6 +44,7 @@ from .forms import (
     VerificationForm,
 )
 from .models import CalendarFeed, Shift, ShiftPolicy, SignUp, TransportDetails, Verification
+from .resources import ShiftResource
 
 SHIFTS_PER_PAGE = 20
 
@@ -340,6 +342,38 @@ def shift_create(request, slug):
         request,
         _partial(request, "volunteers/shift_form.html", "shift-form"),
         {"organization": organization, "form": form, "shift": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_import(request, slug):
+    """Shifts from a CSV or XLSX file: upload, preview every line, then import."""
+    organization = organization_for_coordinator(request, slug)
+    return spreadsheets.import_view(
+        request,
+        resource=ShiftResource(organization),
+        context={
+            "organization": organization,
+            "formats": spreadsheets.FORMATS,
+            "templates": ShiftResource.template_files(),
+        },
+        done_url=reverse("volunteers:manage_shifts", args=[organization.slug]),
+        template_name="volunteers/shift_import.html",
+    )
+
+
+@login_required
+@require_safe
+def shift_export(request, slug, fmt):
+    organization = organization_for_coordinator(request, slug)
+    if fmt not in spreadsheets.FORMATS:
+        raise Http404
+    return spreadsheets.export_response(
+        ShiftResource(organization),
+        Shift.objects.filter(organization=organization).for_export(),
+        fmt,
+        f"{organization.slug}-shifts",
     )
 
 

@@ -2,7 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from needs.spreadsheets import neutralise
+from core.lib.spreadsheets import neutralise
 
 from .models import Donation
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from core.access import organization_for_coordinator
+from core.lib.spreadsheets import export_response
 from core.models import Organization, OrganizationLink
-from needs.spreadsheets import export_response
 
 from .forms import DonationForm, DonationGoalForm
 from .models import Donation, DonationGoal, RecurringGift

@@ -1,6 +1,5 @@
 import csv
 import io
-import re
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +13,7 @@ from core.models import Membership
 from needs import services
 from needs.models import Need, Pledge
 from needs.resources import NeedResource, StaffNeedResource
+from tests import spreadsheet_helpers as sheets
 from tests.conftest import make_user
 
 from .conftest import in_days, make_need, make_pledge
@@ -25,22 +25,11 @@ TEMPLATES = Path(settings.BASE_DIR) / "static" / "needs"
 
 
 def csv_file(rows, headers=HEADERS, name="needs.csv"):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return SimpleUploadedFile(name, out.getvalue().encode(), content_type="text/csv")
+    return sheets.csv_file(rows, headers, name)
 
 
 def xlsx_file(rows, headers=HEADERS, name="needs.xlsx"):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
+    return sheets.xlsx_file(rows, headers, name)
 
 
 def import_url(organization):
@@ -49,20 +38,6 @@ def import_url(organization):
 
 def upload(client, organization, file):
     return client.post(import_url(organization), {"file": file})
-
-
-def payload_of(response):
-    return re.search(r'name="payload" value="([^"]+)"', response.text).group(1)
-
-
-def line_errors(response):
-    """{line number: text of its problems} from the preview table."""
-    rows = re.findall(
-        r'<tr class="preview-table__error">\s*<th scope="row">(\d+)</th>(.*?)</tr>',
-        response.text,
-        re.S,
-    )
-    return {int(line): re.sub(r"<[^>]+>", " ", cells) for line, cells in rows}
 
 
 GOOD_ROWS = [
@@ -84,7 +59,7 @@ def test_a_clean_file_is_previewed_then_imported(signed_in, organization):
     assert "All 3 lines are valid. Nothing is saved yet." in response.text
     assert not Need.objects.exists()
 
-    response = signed_in.post(import_url(organization), {"payload": payload_of(response)})
+    response = signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
     assert response.status_code == 302
     assert response["Location"] == reverse("needs:manage_needs", args=[organization.slug])
     needs = {need.title: need for need in Need.objects.all()}
@@ -101,7 +76,7 @@ def test_xlsx_files_import_the_same_way(signed_in, organization):
     rows = [["Pillows", "bedding", "normal", 10, "pillows", in_days(5), "New"]]
     response = upload(signed_in, organization, xlsx_file(rows))
     assert "All 1 lines are valid" in response.text or "The line is valid" in response.text
-    signed_in.post(import_url(organization), {"payload": payload_of(response)})
+    signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
     need = Need.objects.get()
     assert (need.title, need.quantity_needed, need.needed_by) == ("Pillows", 10, in_days(5))
 
@@ -133,7 +108,7 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in,
         ["Sneaky", "food", "", "1", "", "", "@SUM(A1:A9)"],
     ]
     response = upload(signed_in, organization, csv_file(rows))
-    errors = line_errors(response)
+    errors = sheets.line_errors(response)
     assert "10 lines have errors" in response.text
     assert "Nothing was imported." in response.text
     assert 'name="payload"' not in response.text
@@ -156,15 +131,15 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in,
 def test_a_real_formula_cell_in_an_xlsx_file_is_refused(signed_in, organization):
     rows = [["Soap", "hygiene", "", "=2*3", "", "", ""], ["Pads", "hygiene", "", 4, "", "", ""]]
     response = upload(signed_in, organization, xlsx_file(rows))
-    assert set(line_errors(response)) == {2}
-    assert "formula" in line_errors(response)[2]
+    assert set(sheets.line_errors(response)) == {2}
+    assert "formula" in sheets.line_errors(response)[2]
     assert not Need.objects.exists()
 
 
 def test_line_numbers_follow_the_spreadsheet_across_blank_lines(signed_in, organization):
     rows = [["Soap", "hygiene", "", "4", "", "", ""], [], [], ["Pads", "nope", "", "4", "", "", ""]]
     response = upload(signed_in, organization, csv_file(rows))
-    assert set(line_errors(response)) == {5}
+    assert set(sheets.line_errors(response)) == {5}
 
 
 @pytest.mark.parametrize(
@@ -237,7 +212,7 @@ def test_an_id_updates_the_organizations_own_need_and_keeps_its_totals(
     headers = ["id", "title", "category", "priority", "quantity_needed"]
     response = upload(signed_in, organization, csv_file(rows, headers))
     assert "Update" in response.text
-    signed_in.post(import_url(organization), {"payload": payload_of(response)})
+    signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
     need.refresh_from_db()
     assert (need.title, need.priority, need.quantity_needed) == ("Soap bars", "urgent", 20)
     assert need.quantity_pledged == 4
@@ -250,7 +225,7 @@ def test_an_id_from_another_organization_cannot_touch_its_row(
     headers = ["id", "title", "category", "quantity_needed"]
     rows = [[theirs.pk, "Stolen", "bedding", "1"], ["999999", "Made up", "bedding", "1"]]
     response = upload(signed_in, organization, csv_file(rows, headers))
-    errors = line_errors(response)
+    errors = sheets.line_errors(response)
     assert set(errors) == {2, 3}
     assert f"There is no row with id {theirs.pk} in Rended Heart." in errors[2]
     theirs.refresh_from_db()
@@ -264,7 +239,7 @@ def test_a_preview_cannot_be_imported_into_another_organization(
     Membership.objects.create(user=coordinator, organization=other_organization)
     response = upload(signed_in, organization, csv_file(GOOD_ROWS))
     response = signed_in.post(
-        import_url(other_organization), {"payload": payload_of(response)}, follow=True
+        import_url(other_organization), {"payload": sheets.payload_of(response)}, follow=True
     )
     assert "This preview has expired. Please upload the file again." in response.text
     assert not Need.objects.exists()
@@ -272,7 +247,7 @@ def test_a_preview_cannot_be_imported_into_another_organization(
 
 def test_a_tampered_preview_is_refused(signed_in, organization):
     response = upload(signed_in, organization, csv_file(GOOD_ROWS))
-    payload = payload_of(response)
+    payload = sheets.payload_of(response)
     signed_in.post(import_url(organization), {"payload": payload[:-3] + "abc"})
     assert not Need.objects.exists()
 
@@ -355,7 +330,7 @@ def test_headers_typed_by_hand_and_excels_windows_encoding_are_understood(signed
     file = SimpleUploadedFile("needs.csv", content.encode("cp1252"))
     response = upload(signed_in, organization, file)
     assert "The line is valid" in response.text
-    signed_in.post(import_url(organization), {"payload": payload_of(response)})
+    signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
     need = Need.objects.get()
     assert (need.title, need.category) == ("Café gift cards", "gift_cards")
 

@@ -10,7 +10,9 @@ Any app can reuse it with its own `OrganizationResource` subclass:
    (carried in a signed form field, so nothing is stored between the two steps)
    in one transaction: any invalid line and nothing at all is written.
 
-`export_response` writes CSV or XLSX with formula-like cells neutralised.
+`export_response` writes CSV or XLSX with formula-like cells neutralised. The
+widgets below read the cells coordinators type: a choice by its code or label, a
+whole number, a date, a time, yes or no.
 """
 
 import csv
@@ -24,15 +26,17 @@ from decimal import Decimal, InvalidOperation
 import openpyxl
 import tablib
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from import_export import resources
+from import_export import resources, widgets
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +249,150 @@ def _sheet_from_header(texts, columns, required):
     return Sheet(headers=headers)
 
 
+# Widgets: what a coordinator types in a cell, read the way a person means it.
+
+
+def _words(text):
+    return " ".join(str(text).lower().replace("_", " ").replace("-", " ").split())
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its code or its English or Spanish label, in any case: "Gift cards
+    and transit passes", "gift_cards" and "Tarjetas de regalo..." all work."""
+
+    def __init__(self, choices):
+        super().__init__(coerce_to_string=True)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = _words(value or "")
+        if not text:
+            return None
+        for code, label in self.choices.choices:
+            names = {_words(code)}
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    names.add(_words(label))
+            if text in names:
+                return code
+        raise ValueError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": value, "choices": ", ".join(self.choices.values)}
+        )
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number. The model's validators say the allowed range; this refuses only
+    what is absurd (over 1000 times `limit`) before it becomes an int, so that a "1e999999"
+    cell costs nothing."""
+
+    def __init__(self, limit):
+        super().__init__(coerce_to_string=False)
+        self.limit = limit
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(str(value).replace(",", "").strip())
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(value)s” is not a number. Enter a whole number, for example 12.")
+                % {"value": value}
+            ) from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(_("Enter a whole number, for example 12."))
+        if abs(number) > self.limit * 1000:
+            raise ValueError(_("Enter at most %(limit)s.") % {"limit": self.limit})
+        return int(number)
+
+
+class DateWidget(widgets.DateWidget):
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        for date_format in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y-%m-%dT%H:%M:%S"):
+            try:
+                return datetime.datetime.strptime(text, date_format).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("“%(value)s” is not a date. Enter it as YYYY-MM-DD, for example %(example)s.")
+            % {"value": value, "example": timezone.localdate().replace(day=28).isoformat()}
+        )
+
+
+# 24-hour first; "5:30 PM" as people also write it; an Excel time cell read with its
+# placeholder date ("1899-12-30T17:30:00").
+TIME_FORMATS = (
+    "%H:%M",
+    "%H:%M:%S",
+    "%I:%M %p",
+    "%I:%M%p",
+    "%I %p",
+    "%I%p",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+)
+
+
+class TimeWidget(widgets.TimeWidget):
+    """A time of day as HH:MM (24-hour), or "5:30 PM"."""
+
+    def __init__(self):
+        super().__init__(format="%H:%M")
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        if isinstance(value, datetime.time):
+            return value
+        text = str(value).strip().upper()
+        for time_format in TIME_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, time_format).time()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("“%(value)s” is not a time. Enter it as HH:MM, for example 17:30.") % {"value": value}
+        )
+
+
+YES = {"yes", "y", "true", "1", "sí", "si"}
+NO = {"no", "n", "false", "0"}
+
+
+class YesNoWidget(widgets.Widget):
+    """yes or no (in English or Spanish, any case); an empty cell is None, so the
+    field's default applies."""
+
+    def __init__(self):
+        super().__init__(coerce_to_string=True)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip().lower()
+        if not text:
+            return None
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "yes" if value else "no"
+
+
 class OrganizationResource(resources.ModelResource):
     """A resource that reads and writes only one organization's rows.
 
@@ -295,9 +443,11 @@ class OrganizationResource(resources.ModelResource):
         self.file_columns = set(dataset.headers)
 
     def attribute_of(self, column):
+        """The attribute a column sets; a column computed by the resource (no attribute of
+        its own, like a shift's date) is its own name, so its errors stay on it."""
         for resource_field in self.fields.values():
             if resource_field.column_name == column:
-                return resource_field.attribute
+                return resource_field.attribute or column
         return column
 
     def before_import_row(self, row, **kwargs):
@@ -431,10 +581,11 @@ def run_import(resource, sheet, *, dry_run):
     return lines, not any(line.errors for line in lines)
 
 
-def import_view(request, *, resource, context, done_url):
+def import_view(request, *, resource, context, done_url, template_name):
     """The whole import flow on one page: upload, preview, import.
 
-    The caller checks access and gives a resource bound to the organization.
+    The caller checks access and gives a resource bound to the organization, and
+    its own page template (which receives form, preview, payload and the counts).
     """
     salt = f"spreadsheets:{type(resource).__name__}:{resource.organization.pk}:{request.user.pk}"
     form = ImportForm(resource=resource)
@@ -466,7 +617,7 @@ def import_view(request, *, resource, context, done_url):
     error_count = sum(len(line.errors) for line in preview or [])
     return TemplateResponse(
         request,
-        "needs/spreadsheet_import.html",
+        template_name,
         {
             **context,
             "form": form,
