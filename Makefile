@@ -45,3 +45,24 @@ lock:
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv -l es
+
+# Load benchmark (bench/README.md): builds a synthetic data set at BENCH_SCALE, serves it
+# with gunicorn and production settings on 127.0.0.1, measures each page for
+# BENCH_DURATION seconds at BENCH_CONNECTIONS concurrent connections; JSON in var/bench/.
+# BENCH_DB=postgres runs on a throwaway PostgreSQL cluster (.ci/postgres.sh);
+# BENCH_DATABASE_URL=... on a database of your own (bench_data refuses one with real data).
+BENCH_SCALE ?= 0.1
+BENCH_DB ?= sqlite
+BENCH_DATABASE_URL ?=
+BENCH_DURATION ?= 10
+BENCH_WARMUP ?= 2
+BENCH_CONNECTIONS ?= 32
+BENCH_WORKERS ?= 2
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run.py --scale $(BENCH_SCALE) --db $(BENCH_DB) \
+		--database-url "$(BENCH_DATABASE_URL)" --duration $(BENCH_DURATION) \
+		--warmup $(BENCH_WARMUP) --connections $(BENCH_CONNECTIONS) \
+		--workers $(BENCH_WORKERS) $(BENCH_ARGS)
