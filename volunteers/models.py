@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,18 @@ from core.models import Organization
 
 # A reminder goes out this long before a shift starts.
 REMINDER_LEAD = timedelta(hours=24)
+
+
+def _signup_count(status):
+    """How many sign-ups of the outer query's shift have this status (0 if none)."""
+    signups = (
+        SignUp.objects.filter(shift=OuterRef("pk"), status=status)
+        .order_by()
+        .values("shift")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(signups, output_field=IntegerField()), 0)
 
 
 class ShiftQuerySet(models.QuerySet):
@@ -27,9 +40,12 @@ class ShiftQuerySet(models.QuerySet):
         return self.filter(start__gt=now or timezone.now())
 
     def with_counts(self):
+        """Each shift's confirmed and waitlisted places, as correlated subqueries: each
+        counts one shift's sign-ups through the (shift, status) index, so that a page of
+        shifts costs its rows, not a join of every shift to all its sign-ups."""
         return self.annotate(
-            confirmed_count=Count("signups", filter=Q(signups__status=SignUp.Status.CONFIRMED)),
-            waitlist_count=Count("signups", filter=Q(signups__status=SignUp.Status.WAITLISTED)),
+            confirmed_count=_signup_count(SignUp.Status.CONFIRMED),
+            waitlist_count=_signup_count(SignUp.Status.WAITLISTED),
         )
 
     def with_open_spots(self):

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -47,6 +48,37 @@ from .models import CalendarFeed, Shift, ShiftPolicy, SignUp, TransportDetails, 
 from .resources import ShiftResource
 
 SHIFTS_PER_PAGE = 20
+# The shift list counts its matches up to this many; above it, it says "1,000+ shifts".
+SHIFT_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` + 1 rows (or up to one row past the page asked for, if that is
+    further), so that a long list is not counted whole. `capped` says the count stopped
+    short; num_pages then reaches one page past the page asked for, so "next page" still
+    works while rows remain."""
+
+    def __init__(self, object_list, per_page, cap, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = self.limit = cap
+
+    def validate_number(self, number):
+        if "count" not in self.__dict__:
+            try:
+                wanted = int(number)
+            except (TypeError, ValueError):
+                wanted = 1
+            self.limit = max(self.cap, wanted * self.per_page)
+        return super().validate_number(number)
+
+    @cached_property
+    def count(self):
+        # Only the keys: the annotations stay out of the count unless a filter needs them.
+        return self.object_list.values("pk")[: self.limit + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap
 
 
 def _partial(request, template, name):
@@ -73,7 +105,8 @@ def _go(request, url):
 def shift_list(request):
     form = ShiftFilterForm(request.GET)
     shifts = form.filtered(Shift.objects.public().upcoming().for_list())
-    page = Paginator(shifts, SHIFTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(shifts, SHIFTS_PER_PAGE, cap=SHIFT_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         _partial(request, "volunteers/shift_list.html", "results"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_organization, make_user
-from volunteers.models import SignUp
+from volunteers.models import Shift, SignUp
 
 from .conftest import make_ride, make_shift, make_signup, verify
 
@@ -123,6 +123,54 @@ def test_the_list_runs_the_same_number_of_queries_with_ten_times_the_shifts(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(LIST)
     assert "20 shifts" in response.text
+
+
+def test_a_long_list_is_counted_only_up_to_the_cap_and_still_pages_on(
+    client, organization, monkeypatch
+):
+    monkeypatch.setattr("volunteers.views.SHIFT_COUNT_CAP", 30)
+    make_many(organization, 65)
+    response = client.get(LIST)
+    assert "30+ shifts" in response.text
+    assert "65 shifts" not in response.text
+    assert "Page 1 of" not in response.text
+    assert "Page 1" in response.text
+    assert "?page=2" in response.text
+    # Past the cap, each page still finds out whether one more follows.
+    third = client.get(LIST, {"page": 3})
+    assert third.text.count('class="card"') == 20
+    assert "?page=4" in third.text
+    assert "30+ shifts" in third.text
+    last = client.get(LIST, {"page": 4})
+    assert last.text.count('class="card"') == 5
+    assert "Next page" not in last.text
+    assert "?page=3" in last.text
+    # A page beyond the end gives the last one, as before.
+    beyond = client.get(LIST, {"page": 9})
+    assert beyond.text.count('class="card"') == 5
+
+
+def test_a_list_at_the_cap_is_counted_exactly(client, organization, monkeypatch):
+    monkeypatch.setattr("volunteers.views.SHIFT_COUNT_CAP", 25)
+    make_many(organization, 25)
+    response = client.get(LIST)
+    assert "25 shifts" in response.text
+    assert "Page 1 of 2" in response.text
+
+
+def test_counts_and_the_open_spots_filter_agree_with_the_sign_ups(client, organization):
+    full = make_shift(organization, start=soon(1), title="Full shift", capacity=1)
+    make_signup(full, make_user("a@example.test"))
+    make_signup(full, make_user("b@example.test"), status=SignUp.Status.WAITLISTED)
+    make_signup(full, make_user("c@example.test"), status=SignUp.Status.CANCELLED)
+    empty = make_shift(organization, start=soon(2), title="Empty shift", capacity=2)
+    shifts = {s.pk: s for s in Shift.objects.with_counts()}
+    assert (shifts[full.pk].confirmed_count, shifts[full.pk].waitlist_count) == (1, 1)
+    assert (shifts[empty.pk].confirmed_count, shifts[empty.pk].waitlist_count) == (0, 0)
+    assert list(Shift.objects.with_counts().with_open_spots()) == [empty]
+    response = client.get(LIST, {"open": "on"})
+    assert "Empty shift" in response.text
+    assert "Full shift" not in response.text
 
 
 def test_the_shift_page_shows_meal_details(client, organization):
