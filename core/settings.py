@@ -200,7 +200,8 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 STRIPE_FEE_PERCENT = float(env_str("STRIPE_FEE_PERCENT", "2.9"))
 STRIPE_FEE_FIXED_CENTS = env_int("STRIPE_FEE_FIXED_CENTS", 30)
 
-# Spreadsheet exports neutralise cells that a spreadsheet would run as formulas.
+# Hearth's resources neutralise formula cells themselves (core/lib/spreadsheets.py); in
+# the admin's exports django-import-export also strips a leading "=" and XLSX-illegal bytes.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 

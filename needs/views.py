@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -499,8 +498,6 @@ def needs_import(request, slug):
 @require_safe
 def needs_export(request, slug, fmt):
     organization = organization_for_coordinator(request, slug)
-    if fmt not in spreadsheets.FORMATS:
-        raise Http404
     return spreadsheets.export_response(
         NeedResource(organization),
         Need.objects.filter(organization=organization).order_by("pk"),
@@ -513,8 +510,6 @@ def needs_export(request, slug, fmt):
 @require_safe
 def pledges_export(request, slug, fmt):
     organization = organization_for_coordinator(request, slug)
-    if fmt not in spreadsheets.FORMATS:
-        raise Http404
     return spreadsheets.export_response(
         PledgeResource(organization),
         Pledge.objects.for_export(organization),

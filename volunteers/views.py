@@ -400,8 +400,6 @@ def shift_import(request, slug):
 @require_safe
 def shift_export(request, slug, fmt):
     organization = organization_for_coordinator(request, slug)
-    if fmt not in spreadsheets.FORMATS:
-        raise Http404
     return spreadsheets.export_response(
         ShiftResource(organization),
         Shift.objects.filter(organization=organization).for_export(),

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
@@ -631,7 +631,9 @@ def import_view(request, *, resource, context, done_url, template_name):
 
 
 def export_response(resource, queryset, fmt, filename):
-    """The queryset as a CSV or XLSX download."""
+    """The queryset as a CSV or XLSX download; any other format in the URL is a 404."""
+    if fmt not in FORMATS:
+        raise Http404
     dataset = resource.export(queryset)
     # The byte order mark makes Excel read a CSV as UTF-8 (accents, curly quotes).
     content = "\ufeff" + dataset.export("csv") if fmt == "csv" else dataset.export("xlsx")
