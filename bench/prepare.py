@@ -4,11 +4,11 @@ Run by bench/run.py with the benchmark's environment (bench.settings, DEBUG=0):
 
     python bench/prepare.py PLAN.json
 
-It clears what earlier runs left (the sign-up pool's places, queued tasks, sessions),
-opens a session in the database for each account the load uses, fetches every measured
-page in-process with Django's test client under CaptureQueriesContext (three times: the
-first fetch is reported as "cold", the third as the per-request count), and writes the
-plan the load driver follows.
+It clears what earlier runs left (the sign-up pool's places, queued tasks, sessions, the
+cache), opens a session in the database for each account the load uses, fetches every
+measured page in-process with Django's test client under CaptureQueriesContext (three
+times: the first fetch, before anything is cached, is reported as "cold", the third as
+the per-request count), and writes the plan the load driver follows.
 """
 
 import json
@@ -26,6 +26,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -189,6 +190,8 @@ def main(plan_path):
     if marker is None:
         raise SystemExit("No benchmark data in this database: run bench_data first.")
     DBTaskResult.objects.all().delete()
+    # The data set went in with bulk_create, which retires no cached page: start empty.
+    cache.clear()
     import_module(settings.SESSION_ENGINE).SessionStore.get_model_class().objects.all().delete()
     pool, shifts, spare_volunteer, spare_shifts = signup_fixture()
     plan = {"data": marker, "database": connection.vendor, "pages": pages()}

@@ -6,6 +6,12 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Hearth")
 
+    def ready(self):
+        from .lib.pagecache import invalidate_on_change
+        from .models import Organization, OrganizationLink, OrganizationService
+
+        invalidate_on_change(Organization, OrganizationLink, OrganizationService)
+
     def personal_data(self, user):
         """What Hearth keeps about this person's account, for their download."""
         return {

@@ -123,13 +123,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache in the database so that every app server sees the same rate limits.
+# Cache in the database so that every app server sees the same rate limits and cached
+# public pages (core/lib/pagecache.py). Room for every language, filter and page
+# combination people use; past that, Django culls a third of the entries.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "hearth_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
     }
 }
+# How long a cached public page or fragment may be served; every change that public pages
+# show retires them at once, so this only bounds what time changes. 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 
 TASKS = {
     "default": {

@@ -23,6 +23,7 @@ from .forms import (
     OrganizationLinkFormSet,
     ProfileForm,
 )
+from .lib.pagecache import public_page
 from .models import Organization, OrganizationLink
 
 
@@ -44,6 +45,7 @@ def app_sections(hook, *args):
 
 
 @require_safe
+@public_page
 def home(request):
     return TemplateResponse(
         request, "core/home.html", {"sections": app_sections("home_section", request)}
@@ -52,6 +54,7 @@ def home(request):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@public_page
 def organization_list(request):
     form = DirectoryFilterForm(request.GET)
     organizations = form.filtered(Organization.objects.for_directory())
@@ -62,6 +65,7 @@ def organization_list(request):
 
 
 @require_safe
+@public_page
 def organization_detail(request, slug):
     organization = Organization.objects.for_page().filter(slug=slug).first()
     if organization is None:
@@ -81,6 +85,7 @@ def organization_detail(request, slug):
 
 
 @require_safe
+@public_page
 def give_money(request):
     """The give-money door: every organization, with its Donate button or its own page."""
     donation_links = OrganizationLink.objects.filter(kind=OrganizationLink.Kind.DONATION)

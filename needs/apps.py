@@ -11,6 +11,14 @@ class NeedsConfig(AppConfig):
     name = "needs"
     verbose_name = _("Needs and donations")
 
+    def ready(self):
+        from core.lib.pagecache import invalidate_on_change
+
+        from .donations.models import Donation, DonationGoal
+        from .models import DropOff, Need, Pledge, Receipt
+
+        invalidate_on_change(Need, Pledge, Receipt, DropOff, Donation, DonationGoal)
+
     def organization_section(self, request, organization):
         """The organization's open needs, its drop-off details and outside giving links."""
         from .donations.views import active_goal

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.access import organization_for_coordinator
 from core.lib import spreadsheets
+from core.lib.pagecache import public_page
 
 from . import services
 from .access import need_for_coordinator, pledge_for_coordinator, pledge_for_token
@@ -46,6 +47,7 @@ def _template(name, request, partial):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@public_page
 def need_list(request):
     form = NeedFilterForm(request.GET)
     needs = form.filtered(Need.objects.public().for_list())

@@ -15,7 +15,12 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("Volunteer shifts")
 
     def ready(self):
+        from core.lib.pagecache import invalidate_on_change
+
         from . import signals  # noqa: F401 - connects the receivers
+        from .models import Shift, SignUp
+
+        invalidate_on_change(Shift, SignUp)
 
     def organization_section(self, request, organization):
         from .models import Shift

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core.access import organization_for_coordinator
 from core.lib import spreadsheets
+from core.lib.pagecache import public_page
 from core.models import User
 
 from . import calendars, reports, services
@@ -102,11 +103,18 @@ def _go(request, url):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@public_page
 def shift_list(request):
     form = ShiftFilterForm(request.GET)
-    shifts = form.filtered(Shift.objects.public().upcoming().for_list())
-    paginator = CappedPaginator(shifts, SHIFTS_PER_PAGE, cap=SHIFT_COUNT_CAP)
-    page = paginator.get_page(request.GET.get("page"))
+
+    def results():
+        shifts = form.filtered(Shift.objects.public().upcoming().for_list())
+        paginator = CappedPaginator(shifts, SHIFTS_PER_PAGE, cap=SHIFT_COUNT_CAP)
+        return paginator.get_page(request.GET.get("page"))
+
+    # The form and the results are fragments every visitor shares ({% publiccache %}):
+    # the queries run only when the results are not in the cache.
+    page = SimpleLazyObject(results)
     return TemplateResponse(
         request,
         _partial(request, "volunteers/shift_list.html", "results"),
