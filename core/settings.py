@@ -219,7 +219,11 @@ USE_I18N = True
 TIME_ZONE = "America/Chicago"
 USE_TZ = True
 
-STATIC_URL = "/static/"
+# Several app servers can serve static files from a host of the coalition's own (object
+# storage behind its own domain, filled from `collectstatic`'s output), e.g.
+# STATIC_URL=https://static.hearth.example.org/; the CSP then allows that origin too.
+STATIC_URL = env_str("STATIC_URL", "/static/")
+STATIC_ORIGIN = "/".join(STATIC_URL.split("/")[:3]) if "://" in STATIC_URL else None
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -237,12 +241,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.weather.gov/")
 
 # Content-Security-Policy: only our own scripts, styles and images.
+OWN_ASSETS = [CSP.SELF, *([STATIC_ORIGIN] if STATIC_ORIGIN else [])]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
+    "script-src": OWN_ASSETS,
+    "style-src": OWN_ASSETS,
+    "img-src": [*OWN_ASSETS, "data:"],
+    "font-src": OWN_ASSETS,
     "connect-src": [CSP.SELF],
     # Donors, coordinators connecting Stripe and monthly donors managing their gift
     # are sent on to Stripe's hosted pages after posting a form.

@@ -59,3 +59,24 @@ def test_sqlite_uses_wal_and_waits_for_a_busy_database():
         assert cursor.fetchone()[0] >= 5000
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in connection.settings_dict["OPTIONS"]["init_command"]
+
+
+def test_static_files_from_the_coalitions_own_static_host_are_allowed_by_the_csp():
+    script = (
+        "from django.conf import settings as s; from django.templatetags.static import static;"
+        "print(static('css/hearth.css')); print(s.SECURE_CSP['script-src']);"
+        "print(s.SECURE_CSP['connect-src'])"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        DEBUG="1",
+        STATIC_URL="https://static.hearth.example.org/",
+    )
+    assert result.returncode == 0, result.stderr
+    url, script_src, connect_src = result.stdout.splitlines()
+    assert url == "https://static.hearth.example.org/css/hearth.css"
+    assert "https://static.hearth.example.org" in script_src
+    assert "https://static.hearth.example.org" not in connect_src
