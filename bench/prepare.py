@@ -27,12 +27,12 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
+from core.lib.sessions import session_for  # noqa: E402
 from core.management.commands.bench_data import (  # noqa: E402
     BENCH_COORDINATOR,
     BENCH_ORG,
@@ -53,15 +53,6 @@ SIGNED_UP = "message--success"
 
 # Who must reach which throughput, as a share of the bare view's (issue 6).
 ANONYMOUS, HOME, LOGGED = "anonymous", "home", "logged-in"
-
-
-def session_for(user):
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 def pages():
