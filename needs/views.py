@@ -1,6 +1,7 @@
 import hashlib
 from itertools import groupby
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -62,7 +63,7 @@ def need_list(request):
 def _guest_may_pledge(request, email):
     keys = {
         "email": hashlib.sha256(email.lower().encode()).hexdigest(),
-        "ip": request.META.get("REMOTE_ADDR", ""),
+        "ip": get_adapter(request).get_client_ip(request),
     }
     allowed = True
     for kind, value in keys.items():

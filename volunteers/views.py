@@ -1,6 +1,7 @@
 import copy
 from datetime import timedelta
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -204,7 +205,8 @@ GUEST_SIGNUPS_PER_HOUR = 5
 
 def _guest_signup_allowed(request, email):
     allowed = True
-    for key in [f"guest-signup:{email.lower()}", f"guest-signup:{request.META['REMOTE_ADDR']}"]:
+    address = get_adapter(request).get_client_ip(request)
+    for key in [f"guest-signup:{email.lower()}", f"guest-signup:{address}"]:
         cache.add(key, 0, timeout=3600)
         allowed = cache.incr(key) <= GUEST_SIGNUPS_PER_HOUR and allowed
     return allowed

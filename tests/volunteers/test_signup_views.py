@@ -237,3 +237,36 @@ def test_guest_sign_ups_are_limited_so_the_form_cannot_flood_an_inbox(client, or
     assert "Too many sign-ups from here in the last hour." in response.text
     assert 'value="gina@example.test"' in response.text
     assert len(mail.outbox) == 5
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_a_guest_allowance_of_their_own(
+    client, organization, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    shift = make_shift(organization)
+
+    def guest_signup(number, visitor):
+        return client.post(
+            signup_url(shift),
+            {"name": "Gina", "email": f"gina{number}@example.test"},
+            headers={"X-Forwarded-For": visitor, "HX-Request": "true"},
+        )
+
+    for number in range(5):
+        guest_signup(number, "203.0.113.7")
+    refused = guest_signup(5, "203.0.113.7")
+    welcomed = guest_signup(6, "198.51.100.4")
+
+    assert "Too many sign-ups from here in the last hour." in refused.text
+    assert "Almost done: open the link we emailed you" in welcomed.text
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(client, organization):
+    shift = make_shift(organization)
+    for number in range(6):
+        response = client.post(
+            signup_url(shift),
+            {"name": "Gina", "email": f"gina{number}@example.test"},
+            headers={"X-Forwarded-For": f"203.0.113.{number}"},
+        )
+    assert "Too many sign-ups from here in the last hour." in response.text
