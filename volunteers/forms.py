@@ -1,7 +1,9 @@
 from datetime import datetime, timedelta
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organization
@@ -239,6 +241,13 @@ class ShiftCancelForm(forms.Form):
 
 
 class RosterEntryForm(forms.ModelForm):
+    """A confirmed place's attendance and hours, prefixed with its pk so that the roster
+    holds one per row."""
+
+    attendance = SignUp._meta.get_field("attendance").formfield(
+        choices=[("", _("Not marked")), *SignUp.Attendance.choices]
+    )
+
     class Meta:
         model = SignUp
         fields = ["attendance", "hours"]
@@ -247,7 +256,46 @@ class RosterEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", f"signup-{kwargs['instance'].pk}")
         super().__init__(*args, **kwargs)
-        self.fields["attendance"].choices = [("", _("Not marked")), *SignUp.Attendance.choices]
+
+    @classmethod
+    def render_saved(cls, signups):
+        """What {{ form }} writes for an unbound form of each sign-up's saved values, in
+        order, translating the labels once for all of them: building and rendering a form
+        per row cost a roster of 20 about 30 ms. test_roster checks both write the same."""
+        attendance, hours = cls.base_fields["attendance"], cls.base_fields["hours"]
+        choices = [(value, str(label)) for value, label in attendance.choices]
+        text = {
+            "attendance": str(attendance.label),
+            "hours": str(hours.label),
+            "help": str(hours.help_text),
+            "attrs": flatatt(hours.widget.attrs),
+        }
+        rendered = []
+        for signup in signups:
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                [
+                    (value, " selected" if value == signup.attendance else "", label)
+                    for value, label in choices
+                ],
+            )
+            value = "" if signup.hours is None else format_html(' value="{}"', signup.hours)
+            rendered.append(
+                format_html(
+                    '<div><label for="id_{p}-attendance">{attendance}:</label>'
+                    '<select name="{p}-attendance" id="id_{p}-attendance">{options}</select></div>'
+                    '<div><label for="id_{p}-hours">{hours}:</label>'
+                    '<div class="helptext" id="id_{p}-hours_helptext">{help}</div>'
+                    '<input type="number" name="{p}-hours"{value}{attrs}'
+                    ' aria-describedby="id_{p}-hours_helptext" id="id_{p}-hours"></div>',
+                    p=f"signup-{signup.pk}",
+                    options=options,
+                    value=value,
+                    **text,
+                )
+            )
+        return rendered
 
 
 class ShiftMessageForm(forms.Form):

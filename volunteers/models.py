@@ -6,8 +6,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db import NotSupportedError, models
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +39,31 @@ def _signup_count(status):
         .values("count")
     )
     return Coalesce(Subquery(signups, output_field=IntegerField()), 0)
+
+
+class WholeMinutes(Func):
+    """The whole minutes of a duration, rounded down as Shift.duration_hours counts them.
+
+    A duration is an integer of microseconds on SQLite and an interval on PostgreSQL,
+    the two databases Hearth runs on."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"WholeMinutes is not written for {connection.vendor}.")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s) / 60000000", **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60)",
+            **extra_context,
+        )
 
 
 class ShiftQuerySet(models.QuerySet):
@@ -322,12 +357,57 @@ class SignUpQuerySet(models.QuerySet):
         return self.filter(volunteer__isnull=True, guest_email=guest_email.lower())
 
     def for_my_shifts(self, user):
+        """A volunteer's places, with only the columns "My shifts" shows."""
         return (
             self.filter(volunteer=user)
             .active()
             .select_related("shift__organization__shift_policy")
+            .only(
+                "status",
+                "attendance",
+                "hours",
+                "shift__kind",
+                "shift__title",
+                "shift__start",
+                "shift__end",
+                "shift__place",
+                "shift__cancelled_at",
+                "shift__organization__name",
+                "shift__organization__phone",
+                "shift__organization__email",
+                "shift__organization__shift_policy__cancel_cutoff_hours",
+            )
             .order_by("shift__start", "pk")
         )
+
+    def totals(self, now=None):
+        """How many of these places are still to come and how many are past, and the hours
+        they count for (the sum of their credited_hours()), in one query.
+
+        The hours follow credited_hours() in SQL: a confirmed place on a shift that is not
+        cancelled and has ended, unless a no-show; the coordinator's hours, else the
+        shift's whole minutes."""
+        now = now or timezone.now()
+        credited = Q(
+            status=SignUp.Status.CONFIRMED, shift__cancelled_at__isnull=True, shift__end__lte=now
+        ) & ~Q(attendance=SignUp.Attendance.NO_SHOW)
+        result = self.aggregate(
+            upcoming=Count("pk", filter=Q(shift__end__gt=now)),
+            past=Count("pk", filter=Q(shift__end__lte=now)),
+            # Wider than the hours field itself: a sum outgrows its 5 digits.
+            adjusted=Sum(
+                "hours",
+                filter=credited & Q(hours__isnull=False),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+            minutes=Sum(
+                WholeMinutes(F("shift__end") - F("shift__start")),
+                filter=credited & Q(hours__isnull=True),
+            ),
+        )
+        adjusted, minutes = result.pop("adjusted"), result.pop("minutes")
+        result["hours"] = (adjusted or Decimal(0)) + Decimal(minutes or 0) / 60
+        return result
 
     def for_roster(self):
         return self.select_related("volunteer").order_by("queued_at", "pk")
@@ -443,7 +523,8 @@ class SignUp(models.Model):
 
     def credited_hours(self, now=None):
         """Hours this sign-up counts for: a confirmed place on a shift that took place,
-        unless marked no-show; the coordinator's adjustment wins over the shift length."""
+        unless marked no-show; the coordinator's adjustment wins over the shift length.
+        SignUpQuerySet.totals() sums the same in SQL."""
         shift = self.shift
         if (
             self.status != self.Status.CONFIRMED

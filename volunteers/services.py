@@ -13,6 +13,7 @@ import copy
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -71,17 +72,25 @@ def _check_open(shift, now):
 
 def _check_free(shift, signups):
     """Refuse a second place on this shift, or a place on an overlapping one."""
-    if signups.filter(shift=shift).exists():
-        raise Refusal(_("You are already signed up for this shift."))
-    clash = (
-        signups.filter(shift__cancelled_at__isnull=True)
-        .filter(shift__start__lt=shift.end, shift__end__gt=shift.start)
-        .select_related("shift")
-        .first()
+    # The shifts of these places that this one overlaps, itself included, in one query.
+    held = dict(
+        signups.filter(
+            Q(shift=shift)
+            | Q(
+                shift__cancelled_at__isnull=True,
+                shift__start__lt=shift.end,
+                shift__end__gt=shift.start,
+            )
+        )
+        .order_by("shift__start")
+        .values_list("shift_id", "shift__title")
     )
-    if clash:
+    if shift.pk in held:
+        raise Refusal(_("You are already signed up for this shift."))
+    if held:
         raise Refusal(
-            _("You already have a shift at that time: %(title)s.") % {"title": clash.shift.title}
+            _("You already have a shift at that time: %(title)s.")
+            % {"title": next(iter(held.values()))}
         )
 
 
@@ -90,8 +99,15 @@ def _confirmed_count(shift):
 
 
 def _new_place_status(shift):
-    """Confirmed while a spot is free, else the waitlist. Needs the shift locked."""
-    if _confirmed_count(shift) < shift.capacity:
+    """Confirmed while a spot is free, else the waitlist. Needs the shift locked.
+
+    Leaves the shift's confirmed and waitlisted counts on it, as with_counts() does."""
+    counts = shift.signups.aggregate(
+        confirmed=Count("pk", filter=Q(status=SignUp.Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=SignUp.Status.WAITLISTED)),
+    )
+    shift.confirmed_count, shift.waitlist_count = counts["confirmed"], counts["waitlisted"]
+    if shift.confirmed_count < shift.capacity:
         return SignUp.Status.CONFIRMED
     return SignUp.Status.WAITLISTED
 
@@ -119,7 +135,9 @@ def _plan_reminder(signup, shift, now):
 
 
 def signup_create(*, shift, volunteer, bringing="", age_confirmed=False):
-    """Give a logged-in volunteer a confirmed place, or a waitlist place when full."""
+    """Give a logged-in volunteer a confirmed place, or a waitlist place when full.
+
+    The sign-up's shift carries the counts of places as the new one left them."""
     now = timezone.now()
     with transaction.atomic():
         shift = _lock(shift.pk)
@@ -139,6 +157,10 @@ def signup_create(*, shift, volunteer, bringing="", age_confirmed=False):
             queued_at=now,
             bringing=bringing,
         )
+        if signup.status == SignUp.Status.CONFIRMED:
+            shift.confirmed_count += 1
+        else:
+            shift.waitlist_count += 1
         _welcome(signup, shift, now, "shift_signup")
     return signup
 

@@ -123,12 +123,14 @@ def shift_list(request):
     )
 
 
-def _signup_box(request, shift, form=None, guest_form=None):
-    """What the sign-up box of a shift page shows this visitor."""
+def _signup_box(request, shift, form=None, guest_form=None, signup=None):
+    """What the sign-up box of a shift page shows this visitor; `signup` is their place,
+    when the caller has it already."""
     user = request.user
-    signup = missing = None
+    missing = None
     if user.is_authenticated:
-        signup = shift.signups.active().filter(volunteer=user).first()
+        if signup is None:
+            signup = shift.signups.active().filter(volunteer=user).first()
         if signup is None:
             missing = services.missing_verifications(shift, user)
     elif shift.accepts_guests and guest_form is None:
@@ -156,15 +158,21 @@ def shift_detail(request, pk):
     return TemplateResponse(request, "volunteers/shift_detail.html", _signup_box(request, shift))
 
 
-def _answer_with_box(request, shift, **forms):
+def _answer_with_box(request, shift, signup=None, **forms):
     """htmx gets the refreshed box; a plain form post goes back to the page, unless a
-    form has errors to show next to its fields."""
+    form has errors to show next to its fields. A place just taken (`signup`) brings
+    the shift's counts as it left them; otherwise they are loaded again."""
     if request.htmx or any(form is not None and form.errors for form in forms.values()):
-        shift = shift_for_public(request, shift.pk)  # fresh counts
+        if signup is None:
+            shift = shift_for_public(request, shift.pk)  # fresh counts
+        else:
+            shift.confirmed_count = signup.shift.confirmed_count
+            shift.waitlist_count = signup.shift.waitlist_count
+            signup.shift = shift
         return TemplateResponse(
             request,
             _partial(request, "volunteers/shift_detail.html", "signup"),
-            _signup_box(request, shift, **forms),
+            _signup_box(request, shift, signup=signup, **forms),
         )
     return redirect(shift)
 
@@ -176,6 +184,7 @@ def shift_signup(request, pk):
     if not request.user.is_authenticated:
         return _guest_signup(request, shift)
     form = SignUpForm(request.POST, shift=shift)
+    signup = None
     if form.is_valid():
         try:
             signup = services.signup_create(
@@ -195,7 +204,7 @@ def shift_signup(request, pk):
                     ),
                 )
             form = None
-    return _answer_with_box(request, shift, form=form)
+    return _answer_with_box(request, shift, signup=signup, form=form)
 
 
 # A guest sign-up emails whatever address is typed: limit how often, per address and
@@ -294,19 +303,41 @@ def signup_link(request, token):
     )
 
 
+# A volunteer's upcoming shifts are cards, their past ones single lines.
+MY_UPCOMING_PER_PAGE = 10
+MY_PAST_PER_PAGE = 20
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, when the page has it from a query it runs anyway."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 @login_required
 @require_safe
 def my_shifts(request):
     now = timezone.now()
-    signups = list(SignUp.objects.for_my_shifts(request.user))
+    mine = SignUp.objects.for_my_shifts(request.user)
+    totals = mine.totals(now)
+    # Two lists paged on their own, soonest and latest first, so that years of shifts
+    # cost no more than a newcomer's few.
+    upcoming = CountedPaginator(
+        mine.filter(shift__end__gt=now), MY_UPCOMING_PER_PAGE, totals["upcoming"]
+    )
+    past = CountedPaginator(
+        mine.filter(shift__end__lte=now).reverse(), MY_PAST_PER_PAGE, totals["past"]
+    )
     feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
     return TemplateResponse(
         request,
         "volunteers/my_shifts.html",
         {
-            "upcoming": [s for s in signups if s.shift.end > now],
-            "past": [s for s in reversed(signups) if s.shift.end <= now],
-            "total_hours": sum(s.credited_hours(now) for s in signups),
+            "upcoming": upcoming.get_page(request.GET.get("upcoming")),
+            "past": past.get_page(request.GET.get("past")),
+            "total_hours": totals["hours"],
             "feed": feed,
             "now": now,
         },
@@ -483,12 +514,9 @@ def _roster(shift, message_form=None, entry=None):
     """The roster page's context; `entry` is a roster form with errors to show as typed."""
     signups = list(shift.signups.for_roster())
     confirmed = [s for s in signups if s.status == SignUp.Status.CONFIRMED]
-    for signup in confirmed:
-        signup.form = (
-            entry
-            if entry is not None and entry.instance.pk == signup.pk
-            else RosterEntryForm(instance=signup)
-        )
+    saved = RosterEntryForm.render_saved(confirmed)
+    for signup, html in zip(confirmed, saved, strict=True):
+        signup.form = entry if entry is not None and entry.instance.pk == signup.pk else html
     return {
         "shift": shift,
         "message_form": message_form or ShiftMessageForm(),

@@ -1,5 +1,6 @@
 """My shifts: upcoming and past places, hours served, the private calendar feed and .ics files."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -88,7 +89,8 @@ def test_my_shifts_needs_a_login(client):
     assert client.get(MINE).status_code == 302
 
 
-@pytest.mark.parametrize("count", [2, 20])
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("count", [5, 50])
 def test_my_shifts_runs_the_same_number_of_queries_whatever_the_number_of_places(
     client, organization, volunteer, django_assert_num_queries, count
 ):
@@ -96,8 +98,104 @@ def test_my_shifts_runs_the_same_number_of_queries_whatever_the_number_of_places
         make_signup(make_shift(organization, start=at(day - count // 2, 9)), volunteer)
     CalendarFeed.objects.create(user=volunteer)
     client.force_login(volunteer)
-    with django_assert_num_queries(5):
-        client.get(MINE)
+    # Session, user, the totals, the calendar feed, the menu's "Manage" check, a page of
+    # each list.
+    for query in ["", "?upcoming=2&past=2"]:
+        with django_assert_num_queries(7):
+            client.get(MINE + query)
+
+
+def titles(html):
+    return re.findall(r">(Shift \d+)</a>", html)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_past_shifts_come_twenty_a_page_latest_first_with_older_and_newer_links(
+    client, organization, volunteer
+):
+    for day in range(1, 26):
+        make_signup(make_shift(organization, start=at(-day, 9), title=f"Shift {day}"), volunteer)
+    client.force_login(volunteer)
+
+    html = client.get(MINE).text
+
+    assert titles(html) == [f"Shift {day}" for day in range(1, 21)]
+    assert "Page 1 of 2" in html
+    assert 'href="?past=2#past-heading">Older shifts</a>' in html
+    assert "Newer shifts" not in html
+    assert "You have served 50 hours." in html  # every page counts
+
+    html = client.get(MINE + "?past=2").text
+
+    assert titles(html) == [f"Shift {day}" for day in range(21, 26)]
+    assert 'href="?past=1#past-heading">Newer shifts</a>' in html
+    assert "Older shifts" not in html
+    assert "You have served 50 hours." in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_upcoming_shifts_come_ten_a_page_soonest_first_and_keep_the_past_page(
+    client, organization, volunteer
+):
+    for day in range(1, 13):
+        make_signup(make_shift(organization, start=at(day, 9), title=f"Shift {day}"), volunteer)
+    client.force_login(volunteer)
+
+    html = client.get(MINE).text
+
+    assert titles(html) == [f"Shift {day}" for day in range(1, 11)]
+    assert 'href="?upcoming=2#upcoming-heading">Later shifts</a>' in html
+
+    html = client.get(MINE + "?past=1&upcoming=2").text
+
+    assert titles(html) == ["Shift 11", "Shift 12"]
+    assert 'href="?past=1&amp;upcoming=1#upcoming-heading">Sooner shifts</a>' in html
+    assert titles(client.get(MINE + "?upcoming=99").text) == ["Shift 11", "Shift 12"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_totals_in_sql_follow_the_credited_hours_of_each_place(
+    organization, other_organization, volunteer
+):
+    def place(day, **extra):
+        start = extra.pop("start", at(day, 9))
+        shift = make_shift(
+            organization, start=start, hours=extra.pop("length", 2), **extra.pop("shift", {})
+        )
+        return make_signup(shift, volunteer, **extra)
+
+    place(-1)  # 2 hours
+    place(-2, hours=Decimal("3.5"), length=4)  # the coordinator's hours win
+    place(-3, hours=Decimal("0"))  # an adjustment to nothing still wins
+    place(-4, attendance=SignUp.Attendance.ATTENDED, length=1.5)
+    place(-5, attendance=SignUp.Attendance.NO_SHOW)
+    place(-6, status=SignUp.Status.WAITLISTED)
+    place(-7, status=SignUp.Status.CANCELLED)
+    place(-8, shift={"cancelled_at": at(-9, 9)})  # cancelled by the organization
+    place(-9, length=(90 * 60 - 0.5) / 3600)  # 89 whole minutes and 59.5 seconds
+    place(-10, length=100 / 60)  # 1 h 40
+    place(0, start=at(0, 8, 30))  # under way: not yet
+    place(1)  # to come
+    place(2, status=SignUp.Status.WAITLISTED)
+    make_signup(make_shift(other_organization, start=at(-1, 20)), make_user("x@example.test"))
+    now = timezone.now()
+
+    totals = SignUp.objects.for_my_shifts(volunteer).totals(now)
+
+    rule = sum(s.credited_hours(now) for s in SignUp.objects.filter(volunteer=volunteer))
+    assert rule == Decimal(2 + 3.5 + 0 + 1.5) + Decimal(89 + 100) / 60
+    # Equal up to Decimal's 28th digit: the rule divides each place's minutes by 60, SQL
+    # their sum.
+    assert totals["hours"].quantize(Decimal("0.000001")) == rule.quantize(Decimal("0.000001"))
+    assert (totals["upcoming"], totals["past"]) == (3, 9)
+
+
+def test_the_totals_of_a_volunteer_without_places_are_zero(volunteer):
+    assert SignUp.objects.for_my_shifts(volunteer).totals() == {
+        "upcoming": 0,
+        "past": 0,
+        "hours": 0,
+    }
 
 
 def test_the_feed_has_my_confirmed_shifts_in_kansas_city_time(client, organization, volunteer):

@@ -5,8 +5,11 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertHTMLEqual, assertInHTML
 
 from tests.conftest import make_user
+from volunteers.forms import RosterEntryForm
 from volunteers.models import SignUp
 
 from .conftest import make_ride, make_shift, make_signup
@@ -47,6 +50,33 @@ def test_the_roster_lists_confirmed_waitlisted_and_pending_people_with_contacts(
     assert "Wanda Wait" in waitlist
     assert "Gina Guest" in waitlist  # under "Waiting for email confirmation"
     assert "Gone Gary" not in html
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_each_roster_row_writes_out_what_its_form_would(organization, volunteer, language):
+    shift = make_shift(organization)
+    signups = [
+        make_signup(shift, volunteer),
+        make_signup(shift, make_user("a@example.test"), attendance="attended", hours="2.5"),
+        make_signup(shift, make_user("n@example.test"), attendance="no_show", hours="0"),
+    ]
+    signups = list(SignUp.objects.filter(pk__in=[s.pk for s in signups]).order_by("pk"))
+    with translation.override(language):
+        rendered = RosterEntryForm.render_saved(signups)
+        for signup, html in zip(signups, rendered, strict=True):
+            assertHTMLEqual(html, str(RosterEntryForm(instance=signup)))
+
+
+def test_the_roster_page_shows_each_confirmed_place_with_its_saved_entry(
+    client, organization, coordinator, volunteer
+):
+    signup = make_signup(
+        make_shift(organization), volunteer, attendance="attended", hours=Decimal("1.75")
+    )
+    client.force_login(coordinator)
+    html = client.get(roster_url(signup.shift)).text
+    signup.refresh_from_db()
+    assertInHTML(str(RosterEntryForm(instance=signup)), html)
 
 
 def test_the_coordinator_sees_a_rides_private_details_on_the_roster(

@@ -99,6 +99,15 @@ def test_a_volunteer_cannot_hold_two_overlapping_shifts(
     assert signup_create(shift=back_to_back, volunteer=volunteer).status == Status.CONFIRMED
 
 
+def test_signing_up_again_says_so_even_beside_an_overlapping_place(organization, volunteer):
+    start = timezone.now() + timedelta(days=2)
+    shift = make_shift(organization, start=start, title="Lunch")
+    make_signup(make_shift(organization, start=start, title="Also lunch"), volunteer)
+    make_signup(shift, volunteer)
+    with pytest.raises(Refusal, match="already signed up for this shift"):
+        signup_create(shift=shift, volunteer=volunteer)
+
+
 def test_past_and_cancelled_shifts_take_no_sign_ups(organization, volunteer):
     past = make_shift(organization, start=timezone.now() - timedelta(hours=1))
     with pytest.raises(Refusal, match="already started"):

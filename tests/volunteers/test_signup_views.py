@@ -73,6 +73,32 @@ def test_a_full_shift_offers_the_waitlist_and_puts_the_volunteer_on_it(
     assert SignUp.objects.get(volunteer=volunteer).status == Status.WAITLISTED
 
 
+def test_the_htmx_answer_counts_the_waitlist_place_just_taken(client, organization, volunteer):
+    shift = make_shift(organization, capacity=1)
+    make_signup(shift, make_user("first@example.test"))
+    client.force_login(volunteer)
+    html = client.post(signup_url(shift), headers=HTMX).text
+    assert "Full: you can join the waitlist" in html
+    assert "1 person on the waitlist" in html
+    assert "You are on the waitlist." in html
+
+
+@pytest.mark.parametrize("people", [2, 20])
+def test_an_htmx_sign_up_runs_the_same_number_of_queries_whatever_the_shift_holds(
+    client, organization, volunteer, django_assert_num_queries, people
+):
+    shift = make_shift(organization, capacity=people)
+    for i in range(people):
+        make_signup(shift, make_user(f"c{i}@example.test"))
+        make_signup(shift, make_user(f"w{i}@example.test"), status=Status.WAITLISTED)
+    client.force_login(volunteer)
+    # The shift, session, user, role; the locked shift, places held, counts, the new place,
+    # and the email sent at once in tests; the transaction's savepoint and its release.
+    with django_assert_num_queries(11):
+        response = client.post(signup_url(shift), headers=HTMX)
+    assert "you are on the waitlist" in response.text
+
+
 def test_signing_up_twice_is_a_clear_message_not_an_error(client, shift, volunteer):
     client.force_login(volunteer)
     client.post(signup_url(shift))
