@@ -148,9 +148,7 @@ def test_a_new_need_shows_on_the_cached_needs_list(client, organization):
     assert "Bus passes" in Client().get(needs).text
 
 
-def test_a_shift_that_started_leaves_the_cached_list_within_the_time_limit(
-    client, organization
-):
+def test_a_shift_that_started_leaves_the_cached_list_within_the_time_limit(client, organization):
     make_shift(organization, start=timezone.now() + timedelta(seconds=30), title="Soup night")
     assert "Soup night" in client.get(SHIFTS).text
 
