@@ -71,7 +71,7 @@ def invalidate_on_change(*models):
 def cached(name, parts, render):
     """The value cached under `name` and `parts` in the current language and generation,
     or `render()`'s result, stored for next time. One cache read when it is there."""
-    if _changes_pending():
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS or _changes_pending():
         return render()
     digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
     key = f"public:{name}:{translation.get_language()}:{digest}"
@@ -111,7 +111,7 @@ def public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not settings.PUBLIC_PAGE_CACHE_SECONDS or not _anonymous_without_messages(request):
+        if not _anonymous_without_messages(request):
             return view(request, *args, **kwargs)
 
         def render():
