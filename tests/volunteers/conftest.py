@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from tests.conftest import make_user
 from volunteers.models import Shift, SignUp, TransportDetails, Verification
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -52,6 +53,14 @@ def make_ride(organization, *, pickup_point="Plaza library, front entrance", **e
 
 def make_signup(shift, volunteer, status=SignUp.Status.CONFIRMED, **extra):
     return SignUp.objects.create(shift=shift, volunteer=volunteer, status=status, **extra)
+
+
+def fill(shift, people, tag=""):
+    """`people` confirmed places on the shift and as many on its waitlist, each held by a
+    new volunteer; `tag` keeps their addresses apart from another shift's."""
+    for i in range(people):
+        make_signup(shift, make_user(f"c{tag}{i}@example.test"))
+        make_signup(shift, make_user(f"w{tag}{i}@example.test"), status=SignUp.Status.WAITLISTED)
 
 
 def verify(volunteer, organization, *kinds, expires_on=None):

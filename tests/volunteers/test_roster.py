@@ -12,7 +12,7 @@ from tests.conftest import make_user
 from volunteers.forms import RosterEntryForm
 from volunteers.models import SignUp
 
-from .conftest import make_ride, make_shift, make_signup
+from .conftest import fill, make_ride, make_shift, make_signup
 
 pytestmark = pytest.mark.django_db
 
@@ -167,9 +167,7 @@ def test_the_roster_runs_the_same_number_of_queries_whatever_its_size(
     client, organization, coordinator, django_assert_num_queries, people
 ):
     shift = make_shift(organization, capacity=people)
-    for i in range(people):
-        make_signup(shift, make_user(f"c{i}@example.test"))
-        make_signup(shift, make_user(f"w{i}@example.test"), status=Status.WAITLISTED)
+    fill(shift, people)
     client.force_login(coordinator)
     with django_assert_num_queries(5):
         client.get(roster_url(shift))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.conftest import make_organization, make_user
 from volunteers.models import Shift, SignUp
 
-from .conftest import make_ride, make_shift, make_signup, verify
+from .conftest import fill, make_ride, make_shift, make_signup, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,7 @@ def make_many(organization, count, first=0):
     """Shifts with a few sign-ups each, as the pages meet them."""
     for i in range(first, first + count):
         shift = make_shift(organization, start=soon(1 + i % 20), title=f"Shift {i:03}", capacity=3)
-        make_signup(shift, make_user(f"v{i}@example.test"))
-        make_signup(shift, make_user(f"w{i}@example.test"), status=SignUp.Status.WAITLISTED)
+        fill(shift, 1, tag=f"{i}-")
 
 
 def test_the_list_shows_upcoming_shifts_soonest_first_with_spots_left(

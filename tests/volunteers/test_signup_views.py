@@ -12,7 +12,7 @@ from tests.conftest import make_user
 from volunteers.emails import signup_token
 from volunteers.models import SignUp
 
-from .conftest import make_shift, make_signup
+from .conftest import fill, make_shift, make_signup
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +88,7 @@ def test_an_htmx_sign_up_runs_the_same_number_of_queries_whatever_the_shift_hold
     client, organization, volunteer, django_assert_num_queries, people
 ):
     shift = make_shift(organization, capacity=people)
-    for i in range(people):
-        make_signup(shift, make_user(f"c{i}@example.test"))
-        make_signup(shift, make_user(f"w{i}@example.test"), status=Status.WAITLISTED)
+    fill(shift, people)
     client.force_login(volunteer)
     # The shift, session, user, role; the locked shift, places held, counts, the new place,
     # and the email sent at once in tests; the transaction's savepoint and its release.
