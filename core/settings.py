@@ -130,7 +130,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "hearth_cache",
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
-    }
+    },
+    # The parts of the page shell that depend on nothing but the language and the code
+    # (help lines, menus, footer) for {% cache %} in base.html. Nothing from the database
+    # or a visitor goes here, so each process keeps its own copy.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "page-shell",
+    },
 }
 # How long a cached public page or fragment may be served; every change that public pages
 # show retires them at once, so this only bounds what time changes. 0 turns it off.

@@ -29,10 +29,11 @@ SHIFTS = reverse("volunteers:shift_list")
 @pytest.fixture(autouse=True)
 def _database_cache(settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "hearth_cache",
-        }
+        },
     }
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     cache.clear()

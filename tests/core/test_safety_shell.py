@@ -39,6 +39,22 @@ def test_every_page_has_the_quick_exit_and_help_lines(client, organization, path
     assert 'href="tel:+18663472423"' in html  # the HSI tip line in the footer
 
 
+def test_the_shell_kept_between_pages_follows_the_language_and_the_quick_exit(client, settings):
+    """The menus, help lines and footer are rendered once per language and kept in the
+    process: each page still gets them in its own language, with the current exit."""
+    for path, menu, footer in [
+        ("/about/", "Give items", "Help is available"),
+        ("/es/about/", "Donar artículos", "Hay ayuda disponible"),
+        ("/about/", "Give items", "Help is available"),
+    ]:
+        html = client.get(path).text
+        assert menu in html and footer in html
+    assert "Donar artículos" not in html
+    settings.QUICK_EXIT_URL = exit_url = "https://www.google.com/search?q=weather"
+    html = client.get("/about/").text
+    assert f'id="quick-exit" class="quick-exit" href="{exit_url}"' in html
+
+
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_no_page_loads_assets_from_another_host_or_inline_script(client, organization, path):
     html = client.get(path).text
