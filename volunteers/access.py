@@ -4,10 +4,11 @@ Each answers 404 to anyone who may not see the object, so that outsiders cannot
 tell which shifts, sign-ups or verifications exist.
 """
 
+from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core.access import coordinated_organizations
+from core.models import Membership
 
 from .models import Shift, SignUp, Verification
 
@@ -40,19 +41,21 @@ def verification_for_coordinator(request, pk):
     )
 
 
-def shift_for_public(request, pk):
-    """A shift of a published organization, or of one the user coordinates."""
-    shift = (
-        Shift.objects.select_related("organization__shift_policy")
-        .with_counts()
-        .filter(pk=pk)
-        .first()
-    )
-    if shift is None:
-        raise Http404
-    shift.viewer_coordinates = (
-        coordinated_organizations(request.user).filter(pk=shift.organization_id).exists()
-    )
-    if not shift.organization.is_published and not shift.viewer_coordinates:
+def shift_for_public(request, pk, counts=True):
+    """A shift of a published organization, or of one the user coordinates, in one query.
+
+    With `counts`, it carries its confirmed and waitlisted places (with_counts()); a view
+    that counts them again under the lock leaves them out."""
+    shifts = Shift.objects.select_related("organization__shift_policy")
+    if counts:
+        shifts = shifts.with_counts()
+    if request.user.is_authenticated:
+        coordinates = Exists(
+            Membership.objects.filter(organization=OuterRef("organization"), user=request.user)
+        )
+    else:
+        coordinates = Value(False)
+    shift = shifts.annotate(viewer_coordinates=coordinates).filter(pk=pk).first()
+    if shift is None or not (shift.organization.is_published or shift.viewer_coordinates):
         raise Http404
     return shift

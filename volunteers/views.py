@@ -180,7 +180,8 @@ def _answer_with_box(request, shift, signup=None, **forms):
 @require_POST
 @vary_on_headers("HX-Request")
 def shift_signup(request, pk):
-    shift = shift_for_public(request, pk)
+    # The counts come from under the lock, or are loaded again to answer a refusal.
+    shift = shift_for_public(request, pk, counts=False)
     if not request.user.is_authenticated:
         return _guest_signup(request, shift)
     form = SignUpForm(request.POST, shift=shift)
@@ -254,7 +255,7 @@ def _guest_signup(request, shift):
 @require_POST
 @vary_on_headers("HX-Request")
 def shift_leave(request, pk):
-    shift = shift_for_public(request, pk)
+    shift = shift_for_public(request, pk, counts=False)
     signup = shift.signups.active().filter(volunteer=request.user).first()
     if signup is None:
         messages.error(request, _("You are not signed up for this shift."))

@@ -38,7 +38,9 @@ CSRF_PLACEHOLDER = "hearth-csrf-placeholder"
 
 
 def _new_generation():
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    """Retire the current generation. The next reader to miss starts the new one; a
+    delete is one statement, where a database cache's set() is four."""
+    cache.delete(GENERATION_KEY)
 
 
 def _changes_pending():
@@ -79,10 +81,11 @@ def cached(name, parts, render):
     generation, entry = found.get(GENERATION_KEY), found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
         return entry[1]
-    value = render()
     if generation is None:
+        # Started before rendering, so that a change committed meanwhile retires it.
         cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    value = render()
     cache.set(key, (generation, value), settings.PUBLIC_PAGE_CACHE_SECONDS)
     return value
 
