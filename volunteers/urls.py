@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/cancel-my-place/", views.shift_leave, name="shift_leave"),
     path("<int:pk>/shift.ics", views.shift_ics, name="shift_ics"),
     path("mine/", views.my_shifts, name="my_shifts"),
+    path("mine/past/", views.my_past_shifts, name="my_past_shifts"),
     path("mine/calendar/renew/", views.calendar_renew, name="calendar_renew"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("place/<str:token>/", views.signup_link, name="signup_link"),

@@ -317,32 +317,42 @@ class CountedPaginator(Paginator):
         self.count = count
 
 
-@login_required
-@require_safe
-def my_shifts(request):
+def _my_shifts_tab(request, tab, template, **extra):
+    """One tab of My shifts: upcoming places soonest first, or past ones latest first,
+    a page at a time, so that years of shifts cost no more than a newcomer's few. Both
+    tabs show the hours served and how many places each tab holds."""
     now = timezone.now()
     mine = SignUp.objects.for_my_shifts(request.user)
     totals = mine.totals(now)
-    # Two lists paged on their own, soonest and latest first, so that years of shifts
-    # cost no more than a newcomer's few.
-    upcoming = CountedPaginator(
-        mine.filter(shift__end__gt=now), MY_UPCOMING_PER_PAGE, totals["upcoming"]
-    )
-    past = CountedPaginator(
-        mine.filter(shift__end__lte=now).reverse(), MY_PAST_PER_PAGE, totals["past"]
-    )
-    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    if tab == "upcoming":
+        places, per_page = mine.filter(shift__end__gt=now), MY_UPCOMING_PER_PAGE
+    else:
+        places, per_page = mine.filter(shift__end__lte=now).reverse(), MY_PAST_PER_PAGE
+    paginator = CountedPaginator(places, per_page, totals[tab])
     return TemplateResponse(
         request,
-        "volunteers/my_shifts.html",
+        template,
         {
-            "upcoming": upcoming.get_page(request.GET.get("upcoming")),
-            "past": past.get_page(request.GET.get("past")),
-            "total_hours": totals["hours"],
-            "feed": feed,
+            "tab": tab,
+            "page": paginator.get_page(request.GET.get("page")),
+            "totals": totals,
             "now": now,
+            **extra,
         },
     )
+
+
+@login_required
+@require_safe
+def my_shifts(request):
+    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    return _my_shifts_tab(request, "upcoming", "volunteers/my_shifts.html", feed=feed)
+
+
+@login_required
+@require_safe
+def my_past_shifts(request):
+    return _my_shifts_tab(request, "past", "volunteers/my_past_shifts.html")
 
 
 @login_required

@@ -215,6 +215,7 @@ def shift_pages(world):
     }
     volunteer = {
         "my shifts": "/shifts/mine/",
+        "my past shifts": "/shifts/mine/past/",
         "meal, signed up": meal.get_absolute_url(),
         "ride, not eligible": ride.get_absolute_url(),
     }

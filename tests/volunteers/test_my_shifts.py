@@ -18,6 +18,7 @@ from .conftest import CHICAGO, NOW, at, make_ride, make_shift, make_signup
 pytestmark = pytest.mark.django_db
 
 MINE = reverse("volunteers:my_shifts")
+MINE_PAST = reverse("volunteers:my_past_shifts")
 
 
 def feed_url(user):
@@ -57,17 +58,22 @@ def test_my_shifts_lists_upcoming_and_past_places_with_hours_served(
     make_signup(make_shift(organization, start=at(4, 9), title="Not mine"), someone_else)
     client.force_login(volunteer)
 
-    html = client.get(MINE).text
+    upcoming = client.get(MINE).text
+    past = client.get(MINE_PAST).text
 
-    assert "You have served 5.50 hours." in html
-    upcoming, past = html.split("Past shifts")
-    assert "Next meal" in upcoming
+    for html in (upcoming, past):
+        assert "You have served 5.50 hours." in html
+        assert "Coming up (1)" in html
+        assert "Past (3)" in html
+        assert "Cancelled place" not in html
+        assert "Not mine" not in html
+    assert 'href="/shifts/mine/" aria-current="page">Coming up' in upcoming
+    assert 'href="/shifts/mine/past/" aria-current="page">Past' in past
+    assert "Next meal" in upcoming and "Next meal" not in past
     assert "Cancel my place" in upcoming
-    assert "Last week&#x27;s meal" in past
+    assert "Last week&#x27;s meal" in past and "Last week" not in upcoming
     assert "3.50 hours" in past
     assert "0 hours" in past  # the no-show
-    assert "Cancelled place" not in html
-    assert "Not mine" not in html
 
 
 @time_machine.travel(NOW, tick=False)
@@ -85,8 +91,9 @@ def test_past_the_cut_off_my_shifts_says_to_contact_the_organization(
     assert 'href="tel:816-555-0199"' in html
 
 
-def test_my_shifts_needs_a_login(client):
-    assert client.get(MINE).status_code == 302
+@pytest.mark.parametrize("path", [MINE, MINE_PAST])
+def test_my_shifts_needs_a_login(client, path):
+    assert client.get(path).status_code == 302
 
 
 @time_machine.travel(NOW, tick=False)
@@ -98,11 +105,12 @@ def test_my_shifts_runs_the_same_number_of_queries_whatever_the_number_of_places
         make_signup(make_shift(organization, start=at(day - count // 2, 9)), volunteer)
     CalendarFeed.objects.create(user=volunteer)
     client.force_login(volunteer)
-    # Session, user, the totals, the calendar feed, the menu's "Manage" check, a page of
-    # each list.
-    for query in ["", "?upcoming=2&past=2"]:
-        with django_assert_num_queries(7):
-            client.get(MINE + query)
+    # Session, user, the totals, the menu's "Manage" check, a page of places; and on the
+    # upcoming tab, the calendar feed.
+    for path, queries in [(MINE, 6), (MINE_PAST, 5)]:
+        for query in ["", "?page=2"]:
+            with django_assert_num_queries(queries):
+                client.get(path + query)
 
 
 def titles(html):
@@ -117,24 +125,24 @@ def test_past_shifts_come_twenty_a_page_latest_first_with_older_and_newer_links(
         make_signup(make_shift(organization, start=at(-day, 9), title=f"Shift {day}"), volunteer)
     client.force_login(volunteer)
 
-    html = client.get(MINE).text
+    html = client.get(MINE_PAST).text
 
     assert titles(html) == [f"Shift {day}" for day in range(1, 21)]
     assert "Page 1 of 2" in html
-    assert 'href="?past=2#past-heading">Older shifts</a>' in html
+    assert 'href="?page=2">Older shifts</a>' in html
     assert "Newer shifts" not in html
     assert "You have served 50 hours." in html  # every page counts
 
-    html = client.get(MINE + "?past=2").text
+    html = client.get(MINE_PAST + "?page=2").text
 
     assert titles(html) == [f"Shift {day}" for day in range(21, 26)]
-    assert 'href="?past=1#past-heading">Newer shifts</a>' in html
+    assert 'href="?page=1">Newer shifts</a>' in html
     assert "Older shifts" not in html
     assert "You have served 50 hours." in html
 
 
 @time_machine.travel(NOW, tick=False)
-def test_upcoming_shifts_come_ten_a_page_soonest_first_and_keep_the_past_page(
+def test_upcoming_shifts_come_ten_a_page_soonest_first(
     client, organization, volunteer
 ):
     for day in range(1, 13):
@@ -144,13 +152,14 @@ def test_upcoming_shifts_come_ten_a_page_soonest_first_and_keep_the_past_page(
     html = client.get(MINE).text
 
     assert titles(html) == [f"Shift {day}" for day in range(1, 11)]
-    assert 'href="?upcoming=2#upcoming-heading">Later shifts</a>' in html
+    assert 'href="?page=2">Later shifts</a>' in html
+    assert "Coming up (12)" in html
 
-    html = client.get(MINE + "?past=1&upcoming=2").text
+    html = client.get(MINE + "?page=2").text
 
     assert titles(html) == ["Shift 11", "Shift 12"]
-    assert 'href="?past=1&amp;upcoming=1#upcoming-heading">Sooner shifts</a>' in html
-    assert titles(client.get(MINE + "?upcoming=99").text) == ["Shift 11", "Shift 12"]
+    assert 'href="?page=1">Sooner shifts</a>' in html
+    assert titles(client.get(MINE + "?page=99").text) == ["Shift 11", "Shift 12"]
 
 
 @time_machine.travel(NOW, tick=False)
