@@ -142,9 +142,7 @@ def test_past_shifts_come_twenty_a_page_latest_first_with_older_and_newer_links(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_upcoming_shifts_come_ten_a_page_soonest_first(
-    client, organization, volunteer
-):
+def test_upcoming_shifts_come_ten_a_page_soonest_first(client, organization, volunteer):
     for day in range(1, 13):
         make_signup(make_shift(organization, start=at(day, 9), title=f"Shift {day}"), volunteer)
     client.force_login(volunteer)
