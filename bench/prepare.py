@@ -105,6 +105,13 @@ def pages():
         ),
         get("my_shifts", "/shifts/mine/", LOGGED, volunteer_session, label="my shifts (200)"),
         get(
+            "my_past_shifts",
+            "/shifts/mine/past/",
+            LOGGED,
+            volunteer_session,
+            label="my past shifts (200)",
+        ),
+        get(
             "roster",
             f"/shifts/manage/shift/{roster.pk}/",
             LOGGED,
