@@ -43,8 +43,14 @@ def test_the_roster_lists_confirmed_waitlisted_and_pending_people_with_contacts(
     html = client.get(roster_url(shift)).text
 
     assert "Val Volunteer" in html
-    assert 'href="mailto:volunteer@example.test"' in html
-    assert 'href="tel:816-555-0100"' in html
+    assert (
+        '<span class="small"><a href="mailto:volunteer@example.test">volunteer@example.test</a>'
+        ' · <a href="tel:816-555-0100">816-555-0100</a></span>'
+    ) in html
+    assert (
+        '<span class="small"><a href="mailto:gina@example.test">gina@example.test</a>'
+        " · guest</span>"
+    ) in html
     assert "Brings: Fruit salad" in html
     waitlist = html.split("Waitlist: 1 person")[1]
     assert "Wanda Wait" in waitlist
@@ -156,10 +162,15 @@ def test_messaging_everyone_confirmed_sends_one_email_each(
 
 def test_an_empty_message_is_explained(client, organization, coordinator):
     client.force_login(coordinator)
-    response = client.post(roster_url(make_shift(organization)), {"subject": "Hi", "body": ""})
+    shift = make_shift(organization)
+    client.get(roster_url(shift))  # the empty form, as the page keeps it
+    response = client.post(roster_url(shift), {"subject": "Hi", "body": ""})
     assert "This field is required." in response.text
     assert 'value="Hi"' in response.text
     assert mail.outbox == []
+    html = client.get(roster_url(shift)).text  # and the errors are not kept
+    assert 'name="subject"' in html
+    assert "This field is required." not in html and 'value="Hi"' not in html
 
 
 @pytest.mark.parametrize("people", [2, 20])

@@ -1,7 +1,8 @@
 from django import template
 from django.utils.formats import date_format, time_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -19,4 +20,20 @@ def when(shift):
         date_format(start),
         time_format(start),
         time_format(end),
+    )
+
+
+@register.simple_tag
+def contact(signup):
+    """How a coordinator reaches the person holding a place: email, phone, and whether
+    they are a guest. A tag, not an include: a roster shows it on every row."""
+    parts = []
+    if signup.email:
+        parts.append(format_html('<a href="mailto:{0}">{0}</a>', signup.email))
+    if signup.volunteer_id and signup.volunteer.phone:
+        parts.append(format_html('<a href="tel:{0}">{0}</a>', signup.volunteer.phone))
+    if signup.is_guest:
+        parts.append(gettext("guest"))
+    return format_html(
+        '<span class="small">{}</span>', format_html_join(" · ", "{}", ((p,) for p in parts))
     )
