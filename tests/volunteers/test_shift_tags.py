@@ -1,15 +1,18 @@
 """The shift template tags: {% when shift %} on every card and page, {% contact signup %}
-on every roster row."""
+on every roster row, {% outcome signup %} on every line of past shifts."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
+import time_machine
 from django.template import Context, Template
 from django.utils import translation
 
 from tests.conftest import make_user
+from volunteers.models import SignUp
 
-from .conftest import make_shift, make_signup
+from .conftest import NOW, at, make_shift, make_signup
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +49,24 @@ def test_a_contact_is_escaped_and_says_guest_in_the_coordinators_language(organi
     with translation.override("es"):
         html = template.render(Context({"signup": guest}))
     assert html.endswith(" · sin cuenta</span>")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_past_places_outcome_reads_in_the_volunteers_language(organization, volunteer):
+    ended = make_shift(organization, start=at(-2, 9), hours=2)
+    cancelled = make_shift(organization, start=at(-3, 9), cancelled_at=at(-4, 9))
+    places = [
+        make_signup(ended, volunteer, hours=Decimal("3.5")),
+        make_signup(ended, make_user("w@example.test"), status=SignUp.Status.WAITLISTED),
+        make_signup(cancelled, volunteer),
+    ]
+    template = Template(
+        "{% load shifts %}{% for signup in places %}{% outcome signup %}|{% endfor %}"
+    )
+    assert template.render(Context({"places": places})) == (
+        "3.50 hours|you were on the waitlist|cancelled by the organization|"
+    )
+    with translation.override("es"):
+        assert template.render(Context({"places": places})) == (
+            "3,50 horas|usted estaba en la lista de espera|cancelado por la organización|"
+        )

@@ -1,4 +1,5 @@
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format, time_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -39,3 +40,14 @@ def contact(signup):
     if signup.is_guest:
         parts.append(escape(gettext("guest")))
     return mark_safe(f'<span class="small">{" · ".join(parts)}</span>')  # noqa: S308
+
+
+@register.simple_tag
+def outcome(signup):
+    """What a past place came to, on My shifts' past tab: the hours it counts for, or
+    why none. A tag, not template logic: the tab shows it on every line."""
+    if signup.shift.is_cancelled:
+        return gettext("cancelled by the organization")
+    if signup.status != signup.Status.CONFIRMED:
+        return gettext("you were on the waitlist")
+    return gettext("%(hours)s hours") % {"hours": floatformat(signup.credited_hours(), "-2")}
