@@ -588,7 +588,8 @@ def roster_update(request, pk):
         return TemplateResponse(
             request,
             "volunteers/shift_roster.html#roster-row",
-            {"shift": shift, "signup": signup},
+            # The row comes alone, so it brings the messages out of band.
+            {"shift": shift, "signup": signup, "row_alone": True},
         )
     return TemplateResponse(request, "volunteers/shift_roster.html", _roster(shift, entry=form))
 
