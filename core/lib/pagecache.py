@@ -12,8 +12,9 @@ visitor with no account and no pending message, and its CSRF token is a placehol
 each response replaces with the visitor's own.
 
 Every entry remembers the *generation* it was made in. Saving or deleting a model that
-public pages show (each app lists its own with `invalidate_on_change`) starts a new
-generation once its transaction commits, which retires every entry at once. The timeout
+public pages show (each app lists its own with `invalidate_on_change`) retires the
+generation once its transaction commits, and with it every entry at once; the next page
+rendered starts a new one. The timeout
 (`PUBLIC_PAGE_CACHE_SECONDS`) bounds what time alone changes, such as a shift starting.
 The cache is Django's default one, in the database, so every app server shares it.
 """
@@ -52,7 +53,7 @@ def _changes_pending():
 
 
 def _generation_changed():
-    """Start a new generation once the current transaction commits (at once outside
+    """Retire the generation once the current transaction commits (at once outside
     one), once per transaction however many rows it writes."""
     if not _changes_pending():
         transaction.on_commit(_new_generation)
