@@ -36,15 +36,15 @@ def test_a_shift_reads_in_the_visitors_language_and_kansas_city_time(organizatio
 
 def test_a_contact_is_escaped_and_says_guest_in_the_coordinators_language(organization):
     shift = make_shift(organization)
-    volunteer = make_user("v@example.test", phone='816 "555" <b>0100</b>')
+    volunteer = make_user("v@example.test", phone='<b>816</b> "0100"')
     guest = make_signup(shift, None, guest_name="Gina", guest_email="gina@example.test")
     template = Template("{% load shifts %}{% contact signup %}")
 
     html = template.render(Context({"signup": make_signup(shift, volunteer)}))
     assert html == (
         '<span class="small"><a href="mailto:v@example.test">v@example.test</a> · '
-        '<a href="tel:816 &quot;555&quot; &lt;b&gt;0100&lt;/b&gt;">'
-        "816 &quot;555&quot; &lt;b&gt;0100&lt;/b&gt;</a></span>"
+        '<a href="tel:&lt;b&gt;816&lt;/b&gt; &quot;0100&quot;">'
+        "&lt;b&gt;816&lt;/b&gt; &quot;0100&quot;</a></span>"
     )
     with translation.override("es"):
         html = template.render(Context({"signup": guest}))
