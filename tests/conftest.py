@@ -1,6 +1,6 @@
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 from core.models import Membership, Organization, OrganizationLink, OrganizationService, User
@@ -10,7 +10,7 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Fast hashing, tasks run at once, a cache of its own per test."""
+    """Fast hashing, tasks run at once, caches of their own per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.CACHES = {
@@ -18,6 +18,7 @@ def _test_settings(settings):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     cache.clear()
+    caches["template_fragments"].clear()
     # A request to /es/ leaves Spanish active in this thread, and reverse() follows it.
     translation.activate("en")
 

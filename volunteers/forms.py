@@ -275,7 +275,7 @@ class RosterEntryForm(forms.ModelForm):
                     for value, label in choices
                 ],
             )
-            for selected, _label in choices
+            for selected in [*(value for value, _label in choices), None]
         }
         # Escaped once, with braces doubled so that each row's format() keeps them; a
         # row only adds its pk, its options and its hours.
@@ -301,7 +301,8 @@ class RosterEntryForm(forms.ModelForm):
             mark_safe(  # noqa: S308 - every part is escaped
                 row.format(
                     p=f"signup-{signup.pk:d}",
-                    options=options[signup.attendance],
+                    # A value no longer among the choices selects none, as Select does.
+                    options=options.get(signup.attendance, options[None]),
                     value="" if signup.hours is None else f' value="{escape(signup.hours)}"',
                 )
             )

@@ -65,6 +65,8 @@ def test_each_roster_row_writes_out_what_its_form_would(organization, volunteer,
         make_signup(shift, volunteer),
         make_signup(shift, make_user("a@example.test"), attendance="attended", hours="2.5"),
         make_signup(shift, make_user("n@example.test"), attendance="no_show", hours="0"),
+        # A value that is no longer a choice (old data) selects nothing, as Select does.
+        make_signup(shift, make_user("o@example.test"), attendance="excused"),
     ]
     signups = list(SignUp.objects.filter(pk__in=[s.pk for s in signups]).order_by("pk"))
     with translation.override(language):
