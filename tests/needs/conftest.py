@@ -1,10 +1,12 @@
 import datetime
+import re
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from needs import services
-from needs.models import DropOff, Need, Pledge
+from needs.models import PLEDGE_TOKEN_SALT, DropOff, Need, Pledge
 from tests.conftest import make_user
 
 
@@ -16,6 +18,14 @@ def make_need(organization, title="Hygiene kits", **extra):
 
 def in_days(days):
     return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def pledge_linked_from(text):
+    """The pledge that the signed link in `text` opens. Compared by pledge, not by
+    address: the token carries the second it was signed, so two links to the same
+    pledge made a moment apart differ."""
+    token = re.search(r"/needs/pledges/([^/\s]+)/", text).group(1)
+    return Pledge.objects.get(pk=signing.loads(token, salt=PLEDGE_TOKEN_SALT))
 
 
 def make_pledge(need, donor=None, quantity=2, **extra):
