@@ -4,11 +4,11 @@ Each answers 404 to anyone who may not see the object, so that outsiders cannot
 tell which shifts, sign-ups or verifications exist.
 """
 
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core.models import Membership
+from core.access import coordinated_organizations
 
 from .models import Shift, SignUp, Verification
 
@@ -49,12 +49,9 @@ def shift_for_public(request, pk, counts=True):
     shifts = Shift.objects.select_related("organization__shift_policy")
     if counts:
         shifts = shifts.with_counts()
-    if request.user.is_authenticated:
-        coordinates = Exists(
-            Membership.objects.filter(organization=OuterRef("organization"), user=request.user)
-        )
-    else:
-        coordinates = Value(False)
+    coordinates = Exists(
+        coordinated_organizations(request.user).filter(pk=OuterRef("organization"))
+    )
     shift = shifts.annotate(viewer_coordinates=coordinates).filter(pk=pk).first()
     if shift is None or not (shift.organization.is_published or shift.viewer_coordinates):
         raise Http404

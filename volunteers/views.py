@@ -336,7 +336,6 @@ def _my_shifts_tab(request, tab, template, **extra):
             "tab": tab,
             "page": paginator.get_page(request.GET.get("page")),
             "totals": totals,
-            "now": now,
             **extra,
         },
     )
