@@ -126,7 +126,7 @@ def test_a_guest_confirms_by_the_emailed_link_before_the_pledge_counts(client, n
     confirmation = mail.outbox[1]
     assert "Please ship your order to:" in confirmation.body
     assert "PO Box 12" in confirmation.body
-    assert emailed_link(confirmation) == link
+    assert pledge_linked_from(confirmation.body) == pledge
 
 
 def test_a_guest_pledge_remembers_the_language_it_was_made_in(client, need):
@@ -184,7 +184,8 @@ def test_the_signed_link_changes_and_cancels_a_pledge_without_logging_in(client,
 def test_a_tampered_or_unknown_link_is_a_404(client, need):
     pledge = make_pledge(need)
     token = pledge.manage_token()
-    assert client.get(reverse("needs:pledge_manage", args=[token[:-2] + "xx"])).status_code == 404
+    tampered = token[:-1] + ("y" if token.endswith("x") else "x")
+    assert client.get(reverse("needs:pledge_manage", args=[tampered])).status_code == 404
     assert client.post(reverse("needs:pledge_cancel", args=["1:abc:def"])).status_code == 404
     pledge_id = pledge.pk
     Pledge.objects.filter(pk=pledge_id).delete()
