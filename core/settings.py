@@ -120,6 +120,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # a lock instead of waiting out the busy timeout, unlike the real database. One per
     # process, so that two test runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DB_PREPARED_STATEMENTS", True
+):
+    # PostgreSQL: bind parameters on the server and prepare a statement once it has run
+    # five times on a connection, so that PostgreSQL stops planning the same queries on
+    # every request. A pooler in transaction mode that cannot keep prepared statements
+    # (PgBouncer before 1.21) needs DB_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache in the database so that every app server sees the same rate limits and cached

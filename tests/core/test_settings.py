@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from core.models import User
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
@@ -59,6 +61,32 @@ def test_sqlite_uses_wal_and_waits_for_a_busy_database():
         assert cursor.fetchone()[0] >= 5000
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in connection.settings_dict["OPTIONS"]["init_command"]
+
+
+@pytest.mark.parametrize(
+    ("switch", "expected"),
+    [
+        ({}, "{'sslmode': 'verify-full', 'server_side_binding': True, 'prepare_threshold': 5}"),
+        ({"DB_PREPARED_STATEMENTS": "0"}, "{'sslmode': 'verify-full'}"),
+    ],
+)
+def test_postgresql_prepares_statements_unless_a_pooler_cannot_keep_them(switch, expected):
+    script = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    url = "postgres://hearth@db.internal:5432/hearth?sslmode=verify-full"
+    result = manage("shell", "--no-imports", "-c", script, DEBUG="1", DATABASE_URL=url, **switch)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL settings")
+def test_postgresql_plans_a_repeated_query_once_per_connection():
+    for _ in range(6):
+        User.objects.filter(email="nobody@example.test").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('WHERE "core_user"."email" = $' in sql for sql in prepared), prepared
 
 
 def test_static_files_from_the_coalitions_own_static_host_are_allowed_by_the_csp():
