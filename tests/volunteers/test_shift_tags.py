@@ -1,7 +1,7 @@
 """The shift template tags: {% when shift %} on every card and page, {% contact signup %}
 on every roster row, {% outcome signup %} on every line of past shifts."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -32,6 +32,25 @@ def test_a_shift_reads_in_the_visitors_language_and_kansas_city_time(organizatio
     with translation.override(language):
         html = WHEN.render(Context({"shift": shift}))
     assert html == f'<time datetime="2026-12-02T15:00:00-06:00">{text}</time>'
+
+
+def test_a_shift_reads_anew_when_its_time_moves_and_in_each_language(organization):
+    # The tag keeps what it wrote; a moved shift or another language must not get it.
+    shift = make_shift(organization, start=datetime(2026, 12, 2, 21, 0, tzinfo=UTC), hours=1)
+    before = WHEN.render(Context({"shift": shift}))
+    shift.start += timedelta(days=1, hours=1)
+    shift.end += timedelta(days=1, hours=2)
+    assert WHEN.render(Context({"shift": shift})).endswith(
+        "Thursday, Dec. 3, 2026, 4 p.m.\N{EN DASH}6 p.m.</time>"
+    )
+    with translation.override("es"):
+        assert WHEN.render(Context({"shift": shift})).endswith(
+            "jueves, 3 de diciembre de 2026, 16:00\N{EN DASH}18:00</time>"
+        )
+    shift.start -= timedelta(days=1, hours=1)
+    shift.end -= timedelta(days=1, hours=2)
+    assert WHEN.render(Context({"shift": shift})) == before
+    assert "Wednesday, Dec. 2, 2026, 3 p.m.\N{EN DASH}4 p.m." in before
 
 
 def test_a_contact_is_escaped_and_says_guest_in_the_coordinators_language(organization):

@@ -1,10 +1,12 @@
+import functools
+
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format, time_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.timezone import get_current_timezone, localtime
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -14,7 +16,15 @@ def when(shift):
     """A shift's weekday, date and hours (joined by an en dash) in the visitor's language
     and Kansas City's time, with the machine-readable start. A tag, not an include:
     lists show it on every card."""
-    start, end = localtime(shift.start), localtime(shift.end)
+    return _when(shift.start, shift.end, get_language(), get_current_timezone())
+
+
+@functools.lru_cache(maxsize=4096)
+def _when(start, end, language, zone):
+    """when() for one start and end in one language and time zone, kept: the same shift
+    shows on every volunteer's list and formatting its dates costs more than the rest of
+    its card."""
+    start, end = localtime(start, zone), localtime(end, zone)
     return format_html(
         '<time datetime="{}">{}, {}, {}\N{EN DASH}{}</time>',
         start.isoformat(),
