@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from needs.donations.models import Donation, DonationGoal, Frequency, RecurringGift
+from tests.needs.conftest import MIDDAY
 from tests.needs.donation_helpers import (
     ACCOUNT,
     connect,
@@ -104,6 +106,7 @@ def test_nobody_else_can_cancel_a_donors_monthly_gift(
     assert fake_stripe.requests == []
 
 
+@time_machine.travel(MIDDAY, tick=False)
 def test_goal_progress_counts_this_months_gifts_net_of_refunds(client, organization):
     DonationGoal.objects.create(
         organization=organization, title="Rent for the safe house", target_cents=100_000
@@ -117,6 +120,7 @@ def test_goal_progress_counts_this_months_gifts_net_of_refunds(client, organizat
     assert "$450 given of a $1,000 goal" in response.text
 
 
+@time_machine.travel(MIDDAY, tick=False)
 def test_coordinator_sees_donations_totals_and_exports_them(client, organization, coordinator):
     received(organization, 5000, donor_name='=HYPERLINK("x")', is_anonymous=True, note="+1 for IDs")
     received(organization, 2500, frequency=Frequency.MONTHLY)

@@ -205,6 +205,7 @@ def test_the_totals_of_a_volunteer_without_places_are_zero(volunteer):
     }
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_feed_has_my_confirmed_shifts_in_kansas_city_time(client, organization, volunteer):
     shift = make_shift(organization, start=at(400, 17), title="Willow Tree meal")
     make_signup(shift, volunteer)
@@ -228,12 +229,14 @@ def test_the_feed_has_my_confirmed_shifts_in_kansas_city_time(client, organizati
     assert [tz.tz_name for tz in calendar.timezones] == ["America/Chicago"]
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_cancelled_shift_stays_in_the_feed_as_cancelled(client, organization, volunteer):
     make_signup(make_shift(organization, start=at(400, 9), cancelled_at=timezone.now()), volunteer)
     (event,) = parse(client.get(feed_url(volunteer))).events
     assert event["STATUS"] == "CANCELLED"
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_feed_and_the_ics_file_keep_a_rides_private_details_out(
     client, organization, volunteer
 ):
@@ -268,6 +271,7 @@ def test_a_wrong_or_renewed_feed_token_is_not_found(client, volunteer):
     assert client.get(feed_url(volunteer)).status_code == 200
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_volunteer_cannot_read_another_volunteers_feed(client, organization, volunteer):
     other = make_user("other@example.test")
     make_signup(make_shift(organization, start=at(400, 9), title="Other's shift"), other)
