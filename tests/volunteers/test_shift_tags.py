@@ -1,5 +1,6 @@
 """The shift template tags: {% when shift %} on every card and page, {% contact signup %}
-on every roster row, {% outcome signup %} on every line of past shifts."""
+on every roster row, {% on shift %} and {% outcome signup %} on every line of past
+shifts."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -76,6 +77,8 @@ def test_a_past_places_outcome_reads_in_the_volunteers_language(organization, vo
     cancelled = make_shift(organization, start=at(-3, 9), cancelled_at=at(-4, 9))
     places = [
         make_signup(ended, volunteer, hours=Decimal("3.5")),
+        make_signup(ended, make_user("one@example.test"), hours=Decimal("1.00")),
+        make_signup(ended, make_user("two@example.test")),
         make_signup(ended, make_user("w@example.test"), status=SignUp.Status.WAITLISTED),
         make_signup(cancelled, volunteer),
     ]
@@ -83,9 +86,21 @@ def test_a_past_places_outcome_reads_in_the_volunteers_language(organization, vo
         "{% load shifts %}{% for signup in places %}{% outcome signup %}|{% endfor %}"
     )
     assert template.render(Context({"places": places})) == (
-        "3.50 hours|you were on the waitlist|cancelled by the organization|"
+        "3.50 hours|1 hour|2 hours|you were on the waitlist|cancelled by the organization|"
     )
     with translation.override("es"):
         assert template.render(Context({"places": places})) == (
-            "3,50 horas|usted estaba en la lista de espera|cancelado por la organización|"
+            "3,50 horas|1 hora|2 horas|usted estaba en la lista de espera|"
+            "cancelado por la organización|"
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("en", "Dec. 2, 2026"), ("es", "2 de diciembre de 2026")]
+)
+def test_a_past_line_gives_the_day_in_kansas_city(organization, language, text):
+    # 03:00 UTC on December 3 is still December 2 in Kansas City.
+    shift = make_shift(organization, start=datetime(2026, 12, 3, 3, 0, tzinfo=UTC))
+    with translation.override(language):
+        html = Template("{% load shifts %}{% on shift %}").render(Context({"shift": shift}))
+    assert html == f'<time datetime="2026-12-02">{text}</time>'

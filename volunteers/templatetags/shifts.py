@@ -6,7 +6,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone, localtime
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 register = template.Library()
 
@@ -36,6 +36,19 @@ def _when(start, end, language, zone):
 
 
 @register.simple_tag
+def on(shift):
+    """The day a shift starts, in the visitor's language and Kansas City's time, with
+    the machine-readable date: the short form of when() for lines of past shifts."""
+    return _on(localtime(shift.start).date(), get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _on(day, language):
+    """on() for one day in one language, kept: a page of past places spans a few weeks."""
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(), date_format(day))
+
+
+@register.simple_tag
 def contact(signup):
     """How a coordinator reaches the person holding a place: email, phone, and whether
     they are a guest. A tag, not an include: a roster shows it on every row, so each
@@ -60,4 +73,13 @@ def outcome(signup):
         return gettext("cancelled by the organization")
     if signup.status != signup.Status.CONFIRMED:
         return gettext("you were on the waitlist")
-    return gettext("%(hours)s hours") % {"hours": floatformat(signup.credited_hours(), "-2")}
+    return _hours(signup.credited_hours(), get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _hours(hours, language):
+    """outcome()'s "2 hours" for one number of hours in one language, kept: past places
+    come in a handful of lengths."""
+    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if hours == 1 else 2) % {
+        "hours": floatformat(hours, "-2")
+    }
