@@ -1,5 +1,6 @@
 """Volunteer shifts in a real browser: one-click sign-up, the waitlist and promotion,
-cancelling, filtering, a coordinator's weekly series, and axe-core on every shift page."""
+cancelling, filtering, a coordinator's roster and weekly series, and axe-core on every
+shift page."""
 
 import re
 from datetime import timedelta
@@ -161,6 +162,37 @@ def test_filtering_shifts_updates_the_list_and_the_address(page, world):
     expect(page.locator("#results")).to_contain_text("Ride to a court date")
     expect(page.locator("#results")).not_to_contain_text("Community dinner")
     assert_same_page(page)
+
+
+def test_a_coordinator_records_a_place_in_its_row_and_removes_someone(page, world):
+    meal = world["meal"]
+    ana = SignUp.objects.create(shift=meal, volunteer=world["ana"], status=SignUp.Status.CONFIRMED)
+    SignUp.objects.create(shift=meal, volunteer=world["ben"], status=SignUp.Status.WAITLISTED)
+    log_in(page, "coordinator@rended-heart.demo")
+    page.goto(f"/shifts/manage/shift/{meal.pk}/")
+    row = page.locator(f"#signup-{ana.pk}")
+    mark(page)
+
+    row.get_by_label("Attendance").select_option("attended")
+    row.get_by_label("Hours").fill("2.5")
+    row.get_by_role("button", name="Save").click()
+
+    expect(page.locator("#messages")).to_contain_text("Saved for Ana.")
+    expect(row.get_by_label("Hours")).to_have_value("2.50")
+    # Enter in a field saves the row the same way.
+    row.get_by_label("Hours").fill("3")
+    row.get_by_label("Hours").press("Enter")
+    expect(row.get_by_label("Hours")).to_have_value("3.00")
+    assert_same_page(page)
+    ana.refresh_from_db()
+    assert (ana.attendance, ana.hours) == ("attended", 3)
+
+    row.get_by_role("button", name="Remove from the roster").click()
+
+    expect(page.locator("#messages")).to_contain_text("Ana is off the roster")
+    expect(page.locator(f"#signup-{ana.pk}")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Ben")).to_be_visible()
+    assert not page.evaluate("window.__marker === 1"), "removing reloads the roster"
 
 
 def test_a_coordinator_creates_a_weekly_series(page, world):
