@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.lib.choices import choice_label
 from core.models import Organization
 
 # A reminder goes out this long before a shift starts.
@@ -236,6 +237,9 @@ class Shift(models.Model):
 
     def get_absolute_url(self):
         return reverse("volunteers:shift_detail", args=[self.pk])
+
+    def get_kind_display(self):
+        return choice_label(self.Kind, self.kind)
 
     @property
     def is_cancelled(self):
@@ -538,6 +542,9 @@ class SignUp(models.Model):
     def cancel_deadline(self):
         """Until when the volunteer may cancel a confirmed place themselves."""
         return self.shift.start - ShiftPolicy.cutoff_for(self.shift.organization)
+
+    def get_status_display(self):
+        return choice_label(self.Status, self.status)
 
     def can_cancel(self, now=None):
         now = now or timezone.now()
