@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.lib.choices import choice_label
+from core.lib.prepared import Parameter, PreparedQuery
 from core.models import Organization
 
 # A reminder goes out this long before a shift starts.
@@ -384,35 +385,6 @@ class SignUpQuerySet(models.QuerySet):
             .order_by("shift__start", "pk")
         )
 
-    def totals(self, now=None):
-        """How many of these places are still to come and how many are past, and the hours
-        they count for (the sum of their credited_hours()), in one query.
-
-        The hours follow credited_hours() in SQL: a confirmed place on a shift that is not
-        cancelled and has ended, unless a no-show; the coordinator's hours, else the
-        shift's whole minutes."""
-        now = now or timezone.now()
-        credited = Q(
-            status=SignUp.Status.CONFIRMED, shift__cancelled_at__isnull=True, shift__end__lte=now
-        ) & ~Q(attendance=SignUp.Attendance.NO_SHOW)
-        result = self.aggregate(
-            upcoming=Count("pk", filter=Q(shift__end__gt=now)),
-            past=Count("pk", filter=Q(shift__end__lte=now)),
-            # Wider than the hours field itself: a sum outgrows its 5 digits.
-            adjusted=Sum(
-                "hours",
-                filter=credited & Q(hours__isnull=False),
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            ),
-            minutes=Sum(
-                WholeMinutes(F("shift__end") - F("shift__start")),
-                filter=credited & Q(hours__isnull=True),
-            ),
-        )
-        adjusted, minutes = result.pop("adjusted"), result.pop("minutes")
-        result["hours"] = (adjusted or Decimal(0)) + Decimal(minutes or 0) / 60
-        return result
-
     def for_roster(self):
         return self.select_related("volunteer").order_by("queued_at", "pk")
 
@@ -528,7 +500,7 @@ class SignUp(models.Model):
     def credited_hours(self, now=None):
         """Hours this sign-up counts for: a confirmed place on a shift that took place,
         unless marked no-show; the coordinator's adjustment wins over the shift length.
-        SignUpQuerySet.totals() sums the same in SQL."""
+        volunteer_totals() sums the same in SQL."""
         shift = self.shift
         if (
             self.status != self.Status.CONFIRMED
@@ -553,6 +525,53 @@ class SignUp(models.Model):
         if self.status == self.Status.CONFIRMED:
             return now < self.cancel_deadline()
         return True
+
+
+def _volunteer_totals():
+    """volunteer_totals()'s query: one group, the volunteer's places that are not
+    cancelled."""
+    now = Parameter("now", models.DateTimeField())
+    credited = Q(
+        status=SignUp.Status.CONFIRMED, shift__cancelled_at__isnull=True, shift__end__lte=now
+    ) & ~Q(attendance=SignUp.Attendance.NO_SHOW)
+    return (
+        SignUp.objects.filter(volunteer=Parameter("volunteer", models.BigIntegerField()))
+        .active()
+        .order_by()
+        .values("volunteer")
+        .annotate(
+            upcoming=Count("pk", filter=Q(shift__end__gt=now)),
+            past=Count("pk", filter=Q(shift__end__lte=now)),
+            # Wider than the hours field itself: a sum outgrows its 5 digits.
+            adjusted=Sum(
+                "hours",
+                filter=credited & Q(hours__isnull=False),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+            minutes=Sum(
+                WholeMinutes(F("shift__end") - F("shift__start")),
+                filter=credited & Q(hours__isnull=True),
+            ),
+        )
+        .values_list("upcoming", "past", "adjusted", "minutes")
+    )
+
+
+VOLUNTEER_TOTALS = PreparedQuery(_volunteer_totals)
+
+
+def volunteer_totals(volunteer, now=None):
+    """How many of a volunteer's places are still to come and how many are past, and the
+    hours they count for (the sum of their credited_hours()), in one query. Both tabs of
+    My shifts show them, so the query is prepared (core.lib.prepared).
+
+    The hours follow credited_hours() in SQL: a confirmed place on a shift that is not
+    cancelled and has ended, unless a no-show; the coordinator's hours, else the
+    shift's whole minutes."""
+    rows = VOLUNTEER_TOTALS.rows(now=now or timezone.now(), volunteer=volunteer.pk)
+    upcoming, past, adjusted, minutes = rows[0] if rows else (0, 0, None, None)
+    hours = (adjusted or Decimal(0)) + Decimal(minutes or 0) / 60
+    return {"upcoming": upcoming, "past": past, "hours": hours}
 
 
 class VerificationQuerySet(models.QuerySet):

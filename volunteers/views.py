@@ -46,7 +46,15 @@ from .forms import (
     SignUpForm,
     VerificationForm,
 )
-from .models import CalendarFeed, Shift, ShiftPolicy, SignUp, TransportDetails, Verification
+from .models import (
+    CalendarFeed,
+    Shift,
+    ShiftPolicy,
+    SignUp,
+    TransportDetails,
+    Verification,
+    volunteer_totals,
+)
 from .resources import ShiftResource
 
 SHIFTS_PER_PAGE = 20
@@ -323,7 +331,7 @@ def _my_shifts_tab(request, tab, template, **extra):
     tabs show the hours served and how many places each tab holds."""
     now = timezone.now()
     mine = SignUp.objects.for_my_shifts(request.user)
-    totals = mine.totals(now)
+    totals = volunteer_totals(request.user, now)
     if tab == "upcoming":
         places, per_page = mine.filter(shift__end__gt=now), MY_UPCOMING_PER_PAGE
     else:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tests.conftest import make_user
-from volunteers.models import CalendarFeed, ShiftPolicy, SignUp
+from volunteers.models import CalendarFeed, ShiftPolicy, SignUp, volunteer_totals
 
 from .conftest import CHICAGO, NOW, at, make_ride, make_shift, make_signup
 
@@ -187,7 +187,7 @@ def test_the_totals_in_sql_follow_the_credited_hours_of_each_place(
     make_signup(make_shift(other_organization, start=at(-1, 20)), make_user("x@example.test"))
     now = timezone.now()
 
-    totals = SignUp.objects.for_my_shifts(volunteer).totals(now)
+    totals = volunteer_totals(volunteer, now)
 
     rule = sum(s.credited_hours(now) for s in SignUp.objects.filter(volunteer=volunteer))
     assert rule == Decimal(2 + 3.5 + 0 + 1.5) + Decimal(89 + 100) / 60
@@ -197,8 +197,20 @@ def test_the_totals_in_sql_follow_the_credited_hours_of_each_place(
     assert (totals["upcoming"], totals["past"]) == (3, 9)
 
 
+@time_machine.travel(NOW, tick=False)
+def test_the_totals_are_the_asking_volunteers_at_the_moment_asked(organization, volunteer):
+    # The query is compiled once; each call brings its own volunteer and moment.
+    make_signup(make_shift(organization, start=at(1, 9), hours=2), volunteer)
+    other = make_user("other@example.test")
+    make_signup(make_shift(organization, start=at(3, 9), hours=1), other)
+
+    assert volunteer_totals(volunteer) == {"upcoming": 1, "past": 0, "hours": 0}
+    assert volunteer_totals(volunteer, now=at(2, 9)) == {"upcoming": 0, "past": 1, "hours": 2}
+    assert volunteer_totals(other, now=at(4, 9)) == {"upcoming": 0, "past": 1, "hours": 1}
+
+
 def test_the_totals_of_a_volunteer_without_places_are_zero(volunteer):
-    assert SignUp.objects.for_my_shifts(volunteer).totals() == {
+    assert volunteer_totals(volunteer) == {
         "upcoming": 0,
         "past": 0,
         "hours": 0,
