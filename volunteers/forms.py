@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.forms.utils import flatatt
@@ -257,6 +258,12 @@ class RosterEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", f"signup-{kwargs['instance'].pk}")
         super().__init__(*args, **kwargs)
+
+    def clean_hours(self):
+        """The hours with two decimals, as the database keeps them: a row swapped in
+        after saving reads as the roster does when it is loaded again."""
+        hours = self.cleaned_data["hours"]
+        return None if hours is None else hours.quantize(Decimal("0.01"))
 
     @classmethod
     def render_saved(cls, signups):

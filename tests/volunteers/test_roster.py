@@ -107,6 +107,8 @@ def test_marking_attendance_and_hours_with_htmx_swaps_the_row(
     )
     assert response.text.lstrip().startswith(f'<li id="signup-{signup.pk}"')
     assert "Saved for Val Volunteer." in response.text
+    # The row reads as the roster will after a reload.
+    assert f'name="signup-{signup.pk}-hours" value="2.50"' in response.text
     signup.refresh_from_db()
     assert (signup.attendance, signup.hours) == ("attended", Decimal("2.5"))
 
