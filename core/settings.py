@@ -125,8 +125,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 ):
     # PostgreSQL: bind parameters on the server and prepare a statement once it has run
     # five times on a connection, so that PostgreSQL stops planning the same queries on
-    # every request. A pooler in transaction mode that cannot keep prepared statements
-    # (PgBouncer before 1.21) needs DB_PREPARED_STATEMENTS=0.
+    # every request. Prepared statements live in one server session: direct connections
+    # or session pooling (docs/deployment.md); DB_PREPARED_STATEMENTS=0 turns them off.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )

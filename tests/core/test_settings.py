@@ -66,7 +66,10 @@ def test_sqlite_uses_wal_and_waits_for_a_busy_database():
 @pytest.mark.parametrize(
     ("switch", "expected"),
     [
-        ({}, "{'sslmode': 'verify-full', 'server_side_binding': True, 'prepare_threshold': 5}"),
+        (
+            {"DB_PREPARED_STATEMENTS": ""},
+            "{'sslmode': 'verify-full', 'server_side_binding': True, 'prepare_threshold': 5}",
+        ),
         ({"DB_PREPARED_STATEMENTS": "0"}, "{'sslmode': 'verify-full'}"),
     ],
 )
@@ -79,7 +82,10 @@ def test_postgresql_prepares_statements_unless_a_pooler_cannot_keep_them(switch,
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL settings")
+@pytest.mark.skipif(
+    not connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold"),
+    reason="PostgreSQL with prepared statements",
+)
 def test_postgresql_plans_a_repeated_query_once_per_connection():
     for _ in range(6):
         User.objects.filter(email="nobody@example.test").exists()
