@@ -361,11 +361,14 @@ class SignUpQuerySet(models.QuerySet):
             return self.filter(volunteer=volunteer)
         return self.filter(volunteer__isnull=True, guest_email=guest_email.lower())
 
+    def of_volunteer(self, volunteer):
+        """A volunteer's places that are not cancelled: what My shifts lists and counts."""
+        return self.filter(volunteer=volunteer).active()
+
     def for_my_shifts(self, user):
         """A volunteer's places, with only the columns "My shifts" shows."""
         return (
-            self.filter(volunteer=user)
-            .active()
+            self.of_volunteer(user)
             .select_related("shift__organization__shift_policy")
             .only(
                 "status",
@@ -528,15 +531,13 @@ class SignUp(models.Model):
 
 
 def _volunteer_totals():
-    """volunteer_totals()'s query: one group, the volunteer's places that are not
-    cancelled."""
+    """volunteer_totals()'s query: one group, of the places My shifts lists."""
     now = Parameter("now", models.DateTimeField())
     credited = Q(
         status=SignUp.Status.CONFIRMED, shift__cancelled_at__isnull=True, shift__end__lte=now
     ) & ~Q(attendance=SignUp.Attendance.NO_SHOW)
     return (
-        SignUp.objects.filter(volunteer=Parameter("volunteer", models.BigIntegerField()))
-        .active()
+        SignUp.objects.of_volunteer(Parameter("volunteer", models.BigIntegerField()))
         .order_by()
         .values("volunteer")
         .annotate(

@@ -7,6 +7,8 @@ A PreparedQuery builds its queryset once per database, with a Parameter wherever
 value of the run goes, and afterwards only fills in the values.
 """
 
+import copy
+
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression
 
@@ -33,17 +35,24 @@ class PreparedQuery:
     def rows(self, using=DEFAULT_DB_ALIAS, **values):
         """The rows for these values of the Parameters, converted as the ORM converts
         them (decimals on SQLite, for one)."""
-        connection = connections[using]
         if using not in self.compiled:
             compiler = self.build().query.get_compiler(using=using)
-            self.compiled[using] = (compiler, *compiler.as_sql())
-        compiler, sql, params = self.compiled[using]
+            sql, params = compiler.as_sql()
+            names = {param.name for param in params if isinstance(param, Parameter)}
+            self.compiled[using] = (compiler, sql, params, names)
+        compiler, sql, params, names = self.compiled[using]
+        if set(values) != names:
+            raise TypeError(f"This query takes {sorted(names)}, not {sorted(values)}.")
+        # The compiled query keeps the connection of the thread that compiled it; the
+        # converters get this thread's.
+        compiler = copy.copy(compiler)
+        compiler.connection = connections[using]
         params = [
-            param.output_field.get_db_prep_value(values[param.name], connection)
+            param.output_field.get_db_prep_value(values[param.name], compiler.connection)
             if isinstance(param, Parameter)
             else param
             for param in params
         ]
-        with connection.cursor() as cursor:
+        with compiler.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(compiler.results_iter(results=[cursor.fetchall()], tuple_expected=True))

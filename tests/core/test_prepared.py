@@ -27,3 +27,13 @@ def test_a_prepared_query_is_built_once_and_runs_with_each_calls_values(
         assert query.rows(email="ben@example.test") == [("ben@example.test", "Ben")]
         assert query.rows(email="nobody@example.test") == []
     assert len(builds) == 1
+
+
+def test_a_prepared_query_asks_for_exactly_its_values():
+    query = PreparedQuery(
+        lambda: User.objects.filter(email=Parameter("email", CharField())).values_list("pk")
+    )
+    with pytest.raises(TypeError, match=r"takes \['email'\], not \['mail'\]"):
+        query.rows(mail="ana@example.test")
+    with pytest.raises(TypeError):
+        query.rows()
