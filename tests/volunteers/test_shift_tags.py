@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.conftest import make_user
-from volunteers.models import SignUp
+from volunteers.models import Shift, SignUp
 
 from .conftest import NOW, at, make_shift, make_signup
 
@@ -52,6 +52,23 @@ def test_a_shift_reads_anew_when_its_time_moves_and_in_each_language(organizatio
     shift.end -= timedelta(days=1, hours=2)
     assert WHEN.render(Context({"shift": shift})) == before
     assert "Wednesday, Dec. 2, 2026, 3 p.m.\N{EN DASH}4 p.m." in before
+
+
+def test_a_shift_reads_in_the_time_zone_in_force():
+    shift = Shift(
+        start=datetime(2026, 12, 2, 21, 0, tzinfo=UTC), end=datetime(2026, 12, 2, 22, 0, tzinfo=UTC)
+    )
+    assert "3 p.m.\N{EN DASH}4 p.m." in WHEN.render(Context({"shift": shift}))
+    with timezone.override(UTC):
+        assert "9 p.m.\N{EN DASH}10 p.m." in WHEN.render(Context({"shift": shift}))
+
+
+def test_hours_read_in_the_visitors_language():
+    template = Template("{% load shifts %}{{ a|hours }}, {{ b|hours }}, {{ c|hours }}")
+    numbers = {"a": Decimal(1), "b": Decimal("207.5"), "c": Decimal(0)}
+    assert template.render(Context(numbers)) == "1 hour, 207.50 hours, 0 hours"
+    with translation.override("es"):
+        assert template.render(Context(numbers)) == "1 hora, 207,50 horas, 0 horas"
 
 
 def test_a_contact_is_escaped_and_says_guest_in_the_coordinators_language(organization):

@@ -73,13 +73,19 @@ def outcome(signup):
         return gettext("cancelled by the organization")
     if signup.status != signup.Status.CONFIRMED:
         return gettext("you were on the waitlist")
-    return _hours(signup.credited_hours(), get_language())
+    return hours(signup.credited_hours())
+
+
+@register.filter
+def hours(number):
+    """A number of hours in words of the visitor's language: "1 hour", "3.50 hours"."""
+    return _hours(number, get_language())
 
 
 @functools.lru_cache(maxsize=256)
-def _hours(hours, language):
-    """outcome()'s "2 hours" for one number of hours in one language, kept: past places
-    come in a handful of lengths."""
-    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if hours == 1 else 2) % {
-        "hours": floatformat(hours, "-2")
+def _hours(number, language):
+    """hours() for one number in one language, kept: past places come in a handful of
+    lengths."""
+    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if number == 1 else 2) % {
+        "hours": floatformat(number, "-2")
     }
