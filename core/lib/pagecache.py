@@ -14,9 +14,9 @@ each response replaces with the visitor's own.
 Every entry remembers the *generation* it was made in. Saving or deleting a model that
 public pages show (each app lists its own with `invalidate_on_change`) retires the
 generation once its transaction commits, and with it every entry at once; the next page
-rendered starts a new one. The timeout
-(`PUBLIC_PAGE_CACHE_SECONDS`) bounds what time alone changes, such as a shift starting.
-The cache is Django's default one, in the database, so every app server shares it.
+rendered starts a new one. The timeout (`PUBLIC_PAGE_CACHE_SECONDS`) bounds what time
+alone changes, such as a shift starting. The cache is Django's default one, in the
+database, so every app server shares it.
 """
 
 import hashlib
