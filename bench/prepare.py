@@ -81,6 +81,13 @@ def pages():
 
     return [
         get("bare", "/bench/bare/", "ceiling", label="bare view (ceiling)"),
+        get(
+            "shell",
+            "/bench/shell/",
+            "ceiling",
+            volunteer_session,
+            label="logged-in shell (ceiling)",
+        ),
         get("home", "/", HOME),
         get("shift_list", "/shifts/", ANONYMOUS, label="shift list"),
         get(
