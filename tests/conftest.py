@@ -1,3 +1,6 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache, caches
@@ -6,6 +9,9 @@ from django.utils import translation
 from core.models import Membership, Organization, OrganizationLink, OrganizationService, User
 
 PASSWORD = "correct-horse-battery"
+# A midweek moment far from midnight and from the month's ends, for tests that work out
+# "today" twice or count from the start of the week or month.
+MIDDAY = datetime(2026, 3, 4, 12, tzinfo=ZoneInfo("America/Chicago"))
 
 
 @pytest.fixture(autouse=True)

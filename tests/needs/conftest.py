@@ -1,6 +1,5 @@
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -15,10 +14,6 @@ def make_need(organization, title="Hygiene kits", **extra):
     extra.setdefault("category", "hygiene")
     extra.setdefault("quantity_needed", 10)
     return Need.objects.create(organization=organization, title=title, **extra)
-
-
-# A moment far from midnight and from the month's ends, for tests that work out today twice.
-MIDDAY = datetime.datetime(2026, 3, 4, 12, tzinfo=ZoneInfo("America/Chicago"))
 
 
 def in_days(days):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from needs.donations.models import Donation, DonationGoal, Frequency, RecurringGift
-from tests.needs.conftest import MIDDAY
+from tests.conftest import MIDDAY
 from tests.needs.donation_helpers import (
     ACCOUNT,
     connect,

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from needs import services
 from needs.models import CONFIRMATION_MAX_AGE, Need, Pledge
-from tests.conftest import make_user
+from tests.conftest import MIDDAY, make_user
 
-from .conftest import MIDDAY, in_days, make_pledge, pledge_linked_from
+from .conftest import in_days, make_pledge, pledge_linked_from
 
 pytestmark = pytest.mark.django_db
 

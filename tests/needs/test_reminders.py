@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from needs import services, tasks
 from needs.models import CONFIRMATION_MAX_AGE, Pledge
+from tests.conftest import MIDDAY
 
-from .conftest import MIDDAY, in_days, make_pledge, pledge_linked_from
+from .conftest import in_days, make_pledge, pledge_linked_from
 
 pytestmark = pytest.mark.django_db
 

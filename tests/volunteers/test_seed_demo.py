@@ -1,16 +1,14 @@
 """The demo's sample shifts, verifications and sign-ups."""
 
 import io
-from datetime import datetime
 
 import pytest
 import time_machine
 from django.apps import apps
 
 from core.management.commands.seed_demo import ORGANIZATIONS, Command
+from tests.conftest import MIDDAY
 from volunteers.models import Shift, SignUp, Verification
-
-from .conftest import CHICAGO
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +43,7 @@ def test_seed_demo_verifies_the_demo_volunteer_at_rended_heart_and_signs_them_up
 
 
 # Midweek: the demo's shifts are counted from the Monday of the current week.
-@time_machine.travel(datetime(2026, 3, 4, 12, tzinfo=CHICAGO), tick=False)
+@time_machine.travel(MIDDAY, tick=False)
 def test_seed_demo_is_idempotent():
     seed()
     counts = (Shift.objects.count(), SignUp.objects.count(), Verification.objects.count())
