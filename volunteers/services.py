@@ -168,7 +168,10 @@ def signup_create(*, shift, volunteer, bringing="", age_confirmed=False):
 def guest_signup_create(*, shift, name, email, language, bringing=""):
     """Hold a guest's place as pending until they confirm through the emailed link.
 
-    Asking again for the same shift sends the link again instead of a second row.
+    Anyone can type anyone's address, so the answer is the same whatever the address
+    already holds, and only its owner's inbox hears more: asking again for the same
+    shift sends that place's email again instead of making a second row, and a clash
+    with another of the address's shifts is told on confirming, behind the link.
     """
     email = email.strip().lower()
     now = timezone.now()
@@ -177,11 +180,9 @@ def guest_signup_create(*, shift, name, email, language, bringing=""):
         _check_open(shift, now)
         if not shift.accepts_guests:
             raise Refusal(_("This shift has requirements: please log in to sign up."))
-        mine = SignUp.objects.active().of_person(guest_email=email)
-        pending = mine.filter(shift=shift, status=SignUp.Status.PENDING).first()
-        if pending is None:
-            _check_free(shift, mine)
-            pending = SignUp.objects.create(
+        signup = SignUp.objects.active().of_person(guest_email=email).filter(shift=shift).first()
+        if signup is None:
+            signup = SignUp.objects.create(
                 shift=shift,
                 guest_name=name,
                 guest_email=email,
@@ -190,12 +191,16 @@ def guest_signup_create(*, shift, name, email, language, bringing=""):
                 queued_at=now,
                 bringing=bringing,
             )
-        tasks.send_signup_email.enqueue(pending.pk, "shift_guest_confirm")
-    return pending
+        pending = signup.status == SignUp.Status.PENDING
+        tasks.send_signup_email.enqueue(
+            signup.pk, "shift_guest_confirm" if pending else "shift_signup"
+        )
+    return signup
 
 
 def signup_confirm(signup):
-    """A guest confirmed their email: count them now, confirmed or waitlisted."""
+    """A guest confirmed their email: count them now, confirmed or waitlisted, unless
+    the address already holds a place on an overlapping shift."""
     now = timezone.now()
     with transaction.atomic():
         shift = _lock(signup.shift_id)
@@ -203,6 +208,9 @@ def signup_confirm(signup):
         if signup.status != SignUp.Status.PENDING:
             return signup
         _check_open(shift, now)
+        _check_free(
+            shift, SignUp.objects.holding_a_place().of_person(guest_email=signup.guest_email)
+        )
         signup.status = _new_place_status(shift)
         # The queue counts from the confirmation: an unconfirmed address holds nothing.
         signup.queued_at = now

@@ -174,12 +174,44 @@ def test_asking_again_as_a_guest_resends_the_link_instead_of_a_second_place(shif
     assert len(mail.outbox) == 2
 
 
-def test_a_confirmed_guest_cannot_take_a_second_place_on_the_same_shift(shift):
-    signup_confirm(
+def test_asking_again_for_a_guests_place_sends_that_place_again_and_makes_no_second(shift):
+    place = signup_confirm(
         guest_signup_create(shift=shift, name="Gina", email="gina@example.test", language="en")
     )
-    with pytest.raises(Refusal, match="already signed up"):
-        guest_signup_create(shift=shift, name="Gina", email="gina@example.test", language="en")
+    mail.outbox.clear()
+    again = guest_signup_create(shift=shift, name="Nosy", email="gina@example.test", language="en")
+    assert again == place
+    assert again.status == Status.CONFIRMED
+    assert SignUp.objects.count() == 1
+    (email,) = mail.outbox
+    assert email.to == ["gina@example.test"]
+    assert email.subject == "You are signed up: Community meal"
+
+
+def test_a_guests_clash_with_another_shift_is_told_on_confirming_not_on_asking(organization):
+    start = timezone.now() + timedelta(days=2)
+    lunch = make_shift(organization, start=start, title="Lunch")
+    signup_confirm(
+        guest_signup_create(shift=lunch, name="Gina", email="gina@example.test", language="en")
+    )
+    dinner = make_shift(organization, start=start + timedelta(hours=1), title="Dinner")
+    asked = guest_signup_create(shift=dinner, name="Gina", email="gina@example.test", language="en")
+    assert asked.status == Status.PENDING
+    with pytest.raises(Refusal, match="already have a shift at that time: Lunch"):
+        signup_confirm(asked)
+    asked.refresh_from_db()
+    assert asked.status == Status.PENDING
+    # Unconfirmed places clash with nothing: of two overlapping requests, the first
+    # confirmed wins.
+    breakfast = make_shift(organization, start=start + timedelta(days=1), title="Breakfast")
+    brunch = make_shift(organization, start=start + timedelta(days=1, hours=1), title="Brunch")
+    first, second = [
+        guest_signup_create(shift=s, name="Gina", email="gina@example.test", language="en")
+        for s in (brunch, breakfast)
+    ]
+    assert signup_confirm(first).status == Status.CONFIRMED
+    with pytest.raises(Refusal, match="at that time: Brunch"):
+        signup_confirm(second)
 
 
 def test_a_shift_with_requirements_takes_no_guests(organization):

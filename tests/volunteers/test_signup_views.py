@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import make_user
+from tests.conftest import make_organization, make_user
 from volunteers.emails import signup_pk_from_token, signup_token
 from volunteers.models import SignUp
 
@@ -172,6 +172,34 @@ def test_a_guest_signs_up_with_name_and_email_and_confirms_through_the_link(clie
     signup.refresh_from_db()
     assert signup.status == Status.CONFIRMED
     assert "You are signed up" in mail.outbox[-1].subject
+
+
+def test_a_stranger_typing_a_guests_address_learns_nothing_of_their_shifts(client, shift):
+    hidden = make_organization("Unlisted shelter", published=False)
+    later = shift.start + timedelta(minutes=30)
+    intake = make_shift(hidden, start=later, title="Shelter intake dinner")
+    for place in (shift, intake):
+        SignUp.objects.create(
+            shift=place, guest_name="Gina", guest_email="gina@example.test", status="confirmed"
+        )
+    beside = make_shift(shift.organization, start=shift.start, title="Dish washing")
+    answers = [
+        client.post(signup_url(asked), {"name": "Nosy", "email": "gina@example.test"}, **extra)
+        for asked in (shift, beside)
+        for extra in ({"follow": True}, {"headers": HTMX})
+    ]
+    for answer in answers:
+        assert "open the link we emailed you to confirm your place" in answer.text
+        assert "already" not in answer.text
+        assert "intake" not in answer.text
+    # Only Gina's inbox hears more: her place again, and the link for the new one,
+    # behind which the clash is told.
+    assert {email.to[0] for email in mail.outbox} == {"gina@example.test"}
+    asked = SignUp.objects.get(shift=beside)
+    assert asked.status == Status.PENDING
+    page = client.post(link_url(asked), {"action": "confirm"}, follow=True)
+    assert "You already have a shift at that time: Community meal." in page.text
+    assert SignUp.objects.filter(shift=shift).count() == 1
 
 
 def test_the_guest_form_explains_bad_input_and_keeps_what_was_typed(client, shift):
