@@ -43,7 +43,7 @@ lock:
 		--python-version 3.12 --generate-hashes --no-header -o requirements.lock
 
 messages: install
-	$(BIN)/python manage.py makemessages -l es --no-obsolete
+	$(BIN)/python manage.py makemessages -l es --no-obsolete --extension html,txt,py,subject
 	$(BIN)/python manage.py compilemessages --ignore=.venv -l es
 
 # Load benchmark (bench/README.md): builds a synthetic data set at BENCH_SCALE, serves it

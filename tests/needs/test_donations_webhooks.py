@@ -48,6 +48,17 @@ def test_completed_checkout_marks_the_gift_received_and_emails_a_receipt(send, d
         assert fact in receipt.body
 
 
+def test_the_receipts_subject_is_in_the_donors_language_and_plain_text(send, donation):
+    organization = donation.organization
+    organization.name = "Veronica's Voice"
+    organization.save()
+    donation.language = "es"
+    donation.save()
+    send(completed(donation))
+    (receipt,) = mail.outbox
+    assert receipt.subject == "Su recibo por su donación a Veronica's Voice"
+
+
 def test_a_duplicate_delivery_is_acknowledged_and_changes_nothing(send, donation):
     body = completed(donation)
     assert send(body).content == b"processed"

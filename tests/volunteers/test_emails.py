@@ -31,6 +31,7 @@ def test_emails_go_out_in_the_volunteers_language(organization):
     reader = make_user("lucia@example.test", "Lucía", language="es")
     signup_create(shift=make_shift(organization), volunteer=reader)
     (email,) = mail.outbox
+    assert email.subject == "Tiene un lugar confirmado: Community meal"
     assert "/es/shifts/place/" in email.body
     assert translation.get_language() == "en"  # sending did not leak the language
 
