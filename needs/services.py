@@ -9,7 +9,7 @@ transactions, which take the database's write lock when the block starts.
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.lib.email import absolute_url, send_templated_email
 
@@ -205,15 +205,16 @@ def send_pledge_email(name, pledge, **extra):
     """Email the pledger in their language; a failed send is logged, never a lost pledge."""
     need = pledge.need
     organization = need.organization
-    context = {
-        "pledge": pledge,
-        "need": need,
-        "organization": organization,
-        "dropoff": DropOff.objects.filter(organization=organization).first(),
-        "manage_url": absolute_url(pledge.get_manage_url()),
-        "organization_url": absolute_url(organization.get_absolute_url()),
-        **extra,
-    }
+    with translation.override(pledge.contact_language):
+        context = {
+            "pledge": pledge,
+            "need": need,
+            "organization": organization,
+            "dropoff": DropOff.objects.filter(organization=organization).first(),
+            "manage_url": absolute_url(pledge.get_manage_url()),
+            "organization_url": absolute_url(organization.get_absolute_url()),
+            **extra,
+        }
     try:
         send_templated_email(
             name,

@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from needs import services, tasks
 from needs.models import CONFIRMATION_MAX_AGE, Pledge
-from tests.conftest import MIDDAY
+from tests.conftest import MIDDAY, make_user
 
 from .conftest import in_days, make_pledge, pledge_linked_from
 
@@ -33,6 +34,18 @@ def test_a_pledge_past_its_date_gets_one_reminder_however_often_the_sweep_runs(o
     assert pledge_linked_from(reminder.body) == overdue
     overdue.refresh_from_db()
     assert overdue.reminded_at is not None
+
+
+def test_a_spanish_donors_reminder_is_spanish_down_to_its_links(need):
+    lucia = make_user("lucia@example.test", "Lucía", language="es")
+    make_pledge(need, donor=lucia, quantity=3, expected_on=in_days(-1))
+    mail.outbox.clear()
+    tasks.sweep_pledges()  # a background task: no request, English active
+    (reminder,) = mail.outbox
+    assert reminder.subject == "Recordatorio: su promesa de donación de Hygiene kits"
+    links = re.findall(r"http://\S+", reminder.body)
+    assert links
+    assert all(link.startswith("http://127.0.0.1:8000/es/") for link in links), links
 
 
 def test_a_second_run_of_the_same_reminder_sends_nothing(overdue):
