@@ -34,4 +34,5 @@ urlpatterns = [
     ),
 ]
 
+handler400 = views.bad_request
 handler500 = views.server_error

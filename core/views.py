@@ -5,8 +5,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -103,10 +104,22 @@ def static_page(template):
     return view
 
 
+def _plain_error_page(template_name, response_class):
+    """An error page for when the request or the database cannot be trusted: error.html's
+    shell in the request's language, drawn without the session, the user or a query."""
+    context = {
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+        "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
+    }
+    return response_class(loader.render_to_string(template_name, context))
+
+
+def bad_request(request, exception):
+    return _plain_error_page("400.html", HttpResponseBadRequest)
+
+
 def server_error(request):
-    """The 500 page, rendered without the database or the request's context."""
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"quick_exit_url": settings.QUICK_EXIT_URL}))
+    return _plain_error_page("500.html", HttpResponseServerError)
 
 
 @login_required

@@ -1,8 +1,10 @@
 import re
 
 import pytest
-from django.test import override_settings
-from django.urls import reverse
+from django.test import Client, override_settings
+from django.utils import translation
+
+from tests.volunteers.conftest import make_shift
 
 pytestmark = pytest.mark.django_db
 
@@ -84,13 +86,56 @@ def test_htmx_is_configured_without_eval_or_history_snapshots(client):
     assert "X-CSRFToken" in re.search(r"<body[^>]*>", html).group(0)
 
 
+def assert_full_shell(html):
+    assert 'id="quick-exit"' in html
+    assert 'data-quick-exit-url="https://www.weather.gov/"' in html
+    for line in [*HELP_LINES, 'href="tel:+18663472423"']:
+        assert line in html
+
+
 @override_settings(DEBUG=False)
-def test_server_error_page_keeps_the_safety_shell(client, settings):
+@pytest.mark.parametrize(
+    "language, title", [("en", "Something went wrong"), ("es", "Algo salió mal")]
+)
+def test_the_server_error_page_keeps_the_safety_shell_in_the_visitors_language(language, title):
     from core.views import server_error
 
-    response = server_error(None)
+    with translation.override(language):
+        response = server_error(None)
     html = response.content.decode()
     assert response.status_code == 500
-    assert 'id="quick-exit"' in html
-    assert 'href="tel:+18883737888"' in html
-    assert reverse("core:home") in html
+    assert f'<html lang="{language}">' in html
+    assert f"<h1>{title}</h1>" in html
+    assert_full_shell(html)
+
+
+@override_settings(DEBUG=False)
+def test_a_request_django_cannot_read_gets_a_page_with_the_shell(client):
+    response = client.get("/es/about/", headers={"host": "attacker.example"})
+    assert response.status_code == 400
+    assert '<html lang="es">' in response.text
+    assert "No pudimos leer esa solicitud" in response.text
+    assert_full_shell(response.text)
+
+
+@override_settings(DEBUG=False)
+def test_an_expired_form_says_so_in_the_shell_and_nothing_about_django(organization):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/es/accounts/login/", {"login": "a@example.test", "password": "x"})
+    assert response.status_code == 403
+    assert "Este formulario venció" in response.text
+    assert_full_shell(response.text)
+    assert "DEBUG" not in response.text
+
+
+def test_following_a_link_to_a_buttons_address_explains_instead_of_an_empty_page(
+    client, organization, volunteer
+):
+    client.force_login(volunteer)
+    address = f"/es/shifts/{make_shift(organization).pk}/cancel-my-place/"
+    response = client.get(address)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "Use el botón de la página" in response.text
+    assert_full_shell(response.text)
+    assert client.get(address, headers={"HX-Request": "true"}).content == b""
