@@ -173,8 +173,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_REDIRECT_URL = "core:profile"
 LOGIN_URL = "account_login"
+# URL names, not paths, so that each lands on the page in the language the person used.
+LOGOUT_REDIRECT_URL = "core:home"
 
 # django-allauth: email is the login, it must be verified, and attempts are limited.
+ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "core.forms.SignupForm"

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from core.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,22 @@ def test_password_reset_sends_a_link(client, volunteer):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_account_emails_follow_the_language_chosen_for_emails_not_the_page(client):
+    lucia = make_user("lucia@example.test", "Lucía", language="es")
+    client.post(reverse("account_reset_password"), {"email": lucia.email})
+    client.force_login(lucia)
+    client.post(reverse("account_email"), {"action_add": "", "email": "lucia@work.example"})
+    reset, confirm = mail.outbox
+    assert reset.subject == "[Hearth] Correo electrónico para restablecer contraseña"
+    assert "http://testserver/es/accounts/password/reset/key/" in reset.body
+    assert confirm.to == ["lucia@work.example"]
+    assert confirm.subject == "[Hearth] Por favor, confirme su dirección de correo electrónico"
+    assert "http://testserver/es/accounts/confirm-email/" in confirm.body
+
+
+def test_logging_out_of_a_spanish_page_lands_on_the_spanish_home_page(client, volunteer):
+    client.force_login(volunteer)
+    response = client.post("/es/accounts/logout/")
+    assert response["Location"] == "/es/"
