@@ -29,3 +29,12 @@ def test_language_switch_returns_to_the_same_page_in_spanish(client, organizatio
 def test_switcher_offers_the_other_language(client):
     assert 'value="es" lang="es"' in client.get("/").text
     assert 'value="en" lang="en"' in client.get("/es/").text
+
+
+def test_a_choice_fields_empty_option_is_spanish_on_spanish_pages(
+    client, organization, coordinator
+):
+    client.force_login(coordinator)
+    html = client.get(f"/es/needs/manage/{organization.slug}/").text
+    assert '<option value="" selected>- Elija una opción -</option>' in html
+    assert "Select an option" not in html
