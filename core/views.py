@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import redirect
 from django.template import loader
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -158,12 +158,25 @@ def account_delete(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        logout(request)
-        with transaction.atomic():
-            user.delete()
-        messages.success(request, _("Your account and your personal data have been deleted."))
-        return redirect("core:home")
-    return TemplateResponse(request, "core/account_delete.html", {"form": form})
+        try:
+            # Apps first stop what must not outlive the account (monthly gifts at Stripe);
+            # one that cannot raises ValidationError, and the account stays as it was.
+            for config in apps.get_app_configs():
+                if hasattr(config, "before_account_delete"):
+                    config.before_account_delete(user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            with transaction.atomic():
+                user.delete()
+            messages.success(request, _("Your account and your personal data have been deleted."))
+            return redirect("core:home")
+    return TemplateResponse(
+        request,
+        "core/account_delete.html",
+        {"form": form, "sections": app_sections("account_delete_section", request)},
+    )
 
 
 @login_required

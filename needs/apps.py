@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -67,13 +68,51 @@ class NeedsConfig(AppConfig):
             ),
         ]
 
+    def account_delete_section(self, request):
+        """What deleting the account does to the person's gifts, told before they confirm."""
+        from .models import Donation, RecurringGift
+
+        user = request.user
+        monthly_gifts = list(RecurringGift.objects.for_donor(user).running())
+        gave = Donation.objects.filter(donor=user).exists()
+        if not monthly_gifts and not gave:
+            return None
+        return {
+            "template": "needs/includes/account_delete_gifts.html",
+            "monthly_gifts": monthly_gifts,
+            "gave": gave,
+        }
+
+    def before_account_delete(self, user):
+        """Stop the person's monthly gifts at Stripe, or refuse the deletion.
+
+        Once the account is gone nobody can cancel them in Hearth, and the card
+        would go on being charged every month.
+        """
+        from .donations.services import DonationError, recurring_gift_cancel
+        from .models import RecurringGift
+
+        for gift in RecurringGift.objects.for_donor(user).running():
+            try:
+                recurring_gift_cancel(gift)
+            except DonationError as error:
+                raise ValidationError(
+                    _(
+                        "Your account was not deleted, because Stripe could not stop your "
+                        "monthly gift to %(name)s. Please try again in a moment."
+                    ),
+                    params={"name": gift.organization.name},
+                ) from error
+
     def personal_data(self, user):
-        from .models import Donation, Pledge
+        from .models import Donation, Pledge, RecurringGift
 
         return {
             "donations": [
                 {
                     "organization": donation.organization.name,
+                    "donor_name": donation.donor_name,
+                    "donor_email": donation.donor_email,
                     "amount_cents": donation.amount_cents,
                     "fee_cents": donation.fee_cents,
                     "frequency": donation.frequency,
@@ -83,6 +122,17 @@ class NeedsConfig(AppConfig):
                     "created_at": donation.created_at.isoformat(),
                 }
                 for donation in Donation.objects.for_donor(user)
+            ],
+            "monthly_gifts": [
+                {
+                    "organization": gift.organization.name,
+                    "amount_cents": gift.amount_cents,
+                    "fee_cents": gift.fee_cents,
+                    "status": gift.status,
+                    "started_at": gift.created_at.isoformat(),
+                    "canceled_at": gift.canceled_at.isoformat() if gift.canceled_at else None,
+                }
+                for gift in RecurringGift.objects.for_donor(user)
             ],
             "pledges": [
                 {

@@ -56,6 +56,15 @@ class DonationQuerySet(models.QuerySet):
         return self.filter(donor=user).select_related("organization").order_by("-created_at")
 
 
+class RecurringGiftQuerySet(models.QuerySet):
+    def running(self):
+        """Gifts whose subscription may still charge the card: all but canceled ones."""
+        return self.exclude(status=RecurringGift.Status.CANCELED)
+
+    def for_donor(self, user):
+        return self.filter(donor=user).select_related("organization").order_by("created_at")
+
+
 class RecurringGift(models.Model):
     """A monthly gift: a Stripe subscription on the organization's account."""
 
@@ -82,6 +91,8 @@ class RecurringGift(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecurringGiftQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("monthly gift")

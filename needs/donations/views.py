@@ -97,7 +97,7 @@ def my_gifts(request):
     donations = Donation.objects.for_donor(request.user).exclude(
         status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED]
     )
-    gifts = RecurringGift.objects.filter(donor=request.user).select_related("organization")
+    gifts = RecurringGift.objects.for_donor(request.user)
     years = sorted({d.paid_at.year for d in donations if d.paid_at}, reverse=True)
     return TemplateResponse(
         request,

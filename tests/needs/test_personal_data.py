@@ -1,0 +1,152 @@
+"""A donor's own data: what deleting the account does to their gifts, and the download."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from core.models import User
+from needs.donations.models import Donation, Frequency, RecurringGift
+from tests.conftest import PASSWORD
+from tests.needs.donation_helpers import ACCOUNT, connect, make_donation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def monthly_gift(organization, donor):
+    """A running $25 + $1.05 monthly gift, with its first payment received."""
+    connect(organization)
+    gift = RecurringGift.objects.create(
+        organization=organization,
+        donor=donor,
+        amount_cents=2500,
+        fee_cents=105,
+        subscription_id="sub_9",
+        status=RecurringGift.Status.ACTIVE,
+    )
+    make_donation(
+        organization,
+        donor=donor,
+        recurring_gift=gift,
+        frequency=Frequency.MONTHLY,
+        amount_cents=2500,
+        fee_cents=105,
+        status=Donation.Status.SUCCEEDED,
+    )
+    return gift
+
+
+def test_the_delete_page_says_which_monthly_gifts_stop_and_what_organizations_keep(
+    client, donor, monthly_gift, other_organization
+):
+    RecurringGift.objects.create(
+        organization=other_organization,
+        donor=donor,
+        amount_cents=1000,
+        subscription_id="sub_old",
+        status=RecurringGift.Status.CANCELED,
+    )
+    client.force_login(donor)
+    text = client.get(reverse("core:account_delete")).text
+    assert "cancels these monthly gifts with Stripe" in text
+    assert "<strong>Rended Heart</strong> · $26.05 a month" in text
+    assert "Justice Project KC" not in text  # already canceled: nothing to stop
+    assert "the name and email address given with each gift" in text
+    assert reverse("needs:my_gifts") in text
+
+
+def test_the_delete_page_of_someone_who_never_gave_says_nothing_about_gifts(client, volunteer):
+    client.force_login(volunteer)
+    text = client.get(reverse("core:account_delete")).text
+    assert "Your gifts" not in text
+    assert "monthly gifts" not in text
+
+
+def test_deleting_the_account_cancels_monthly_gifts_at_stripe_first(
+    client, donor, monthly_gift, fake_stripe
+):
+    client.force_login(donor)
+    response = client.post(reverse("core:account_delete"), {"password": PASSWORD}, follow=True)
+    assert "Your account and your personal data have been deleted." in response.text
+    assert not User.objects.filter(pk=donor.pk).exists()
+    sent = fake_stripe.last("/v1/subscriptions/sub_9")
+    assert sent.method == "DELETE"
+    assert sent.headers["Stripe-Account"] == ACCOUNT
+    monthly_gift.refresh_from_db()
+    assert monthly_gift.status == RecurringGift.Status.CANCELED
+    assert monthly_gift.canceled_at is not None
+    assert monthly_gift.donor is None
+    # The organization's receipt record stays, as the delete page says, with no account.
+    payment = monthly_gift.payments.get()
+    assert payment.donor is None
+    assert (payment.donor_name, payment.donor_email) == ("Dana Donor", "donor@example.test")
+
+
+@pytest.mark.parametrize("stripe_down", ["refuses", "unreachable"])
+def test_the_account_stays_when_stripe_cannot_stop_a_monthly_gift(
+    client, settings, donor, monthly_gift, fake_stripe, stripe_down
+):
+    if stripe_down == "refuses":
+        fake_stripe.fail_next(status=400, message="Try again later.", kind="invalid_request_error")
+    else:
+        settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    client.force_login(donor)
+    response = client.post(reverse("core:account_delete"), {"password": PASSWORD})
+    assert response.status_code == 200
+    assert (
+        "Your account was not deleted, because Stripe could not stop your monthly gift "
+        "to Rended Heart. Please try again in a moment."
+    ) in response.text
+    assert "<strong>Rended Heart</strong> · $26.05 a month" in response.text
+    assert User.objects.filter(pk=donor.pk).exists()
+    monthly_gift.refresh_from_db()
+    assert (monthly_gift.status, monthly_gift.donor) == (RecurringGift.Status.ACTIVE, donor)
+    assert client.get(reverse("needs:my_gifts")).status_code == 200  # still logged in
+
+
+def test_deleting_an_account_touches_no_one_elses_monthly_gift(
+    client, volunteer, monthly_gift, fake_stripe
+):
+    client.force_login(volunteer)
+    assert "Rended Heart" not in client.get(reverse("core:account_delete")).text
+    client.post(reverse("core:account_delete"), {"password": PASSWORD})
+    assert not User.objects.filter(pk=volunteer.pk).exists()
+    assert fake_stripe.requests == []
+    monthly_gift.refresh_from_db()
+    assert monthly_gift.status == RecurringGift.Status.ACTIVE
+
+
+def test_the_data_download_has_my_donations_name_and_email_and_my_monthly_gifts(
+    client, donor, monthly_gift, volunteer
+):
+    make_donation(
+        monthly_gift.organization,
+        donor=volunteer,
+        donor_name="Val Volunteer",
+        donor_email="val@example.test",
+    )
+    RecurringGift.objects.create(
+        organization=monthly_gift.organization,
+        donor=volunteer,
+        amount_cents=9900,
+        subscription_id="sub_val",
+    )
+    client.force_login(donor)
+    data = json.loads(client.get(reverse("core:data_export")).content)
+    (donation,) = data["donations"]
+    assert (donation["donor_name"], donation["donor_email"]) == (
+        "Dana Donor",
+        "donor@example.test",
+    )
+    assert data["monthly_gifts"] == [
+        {
+            "organization": "Rended Heart",
+            "amount_cents": 2500,
+            "fee_cents": 105,
+            "status": "active",
+            "started_at": monthly_gift.created_at.isoformat(),
+            "canceled_at": None,
+        }
+    ]
+    assert "val@example.test" not in json.dumps(data)
