@@ -1,9 +1,12 @@
 import pytest
 from django.urls import reverse
 
-from core.models import OrganizationLink
+from core.models import Membership, OrganizationLink
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
 
 
 def edit_url(organization):
@@ -73,28 +76,42 @@ def test_bad_input_is_explained_and_what_was_typed_is_kept(client, organization,
     assert organization.ein == ""
 
 
-def test_coordinator_of_another_organization_cannot_see_or_edit_it(
-    client, organization, other_coordinator
-):
-    client.force_login(other_coordinator)
-    assert client.get(edit_url(organization)).status_code == 404
-    response = client.post(edit_url(organization), form_data(phone="000-000-0000"))
-    assert response.status_code == 404
+def assert_organization_unchanged(organization):
     organization.refresh_from_db()
-    assert organization.phone == ""
+    assert (organization.phone, organization.ein, organization.legal_name) == ("", "", "")
+    assert sorted(s.service for s in organization.services.all()) == ["housing", "transport"]
+    assert [link.label for link in organization.links.all()] == ["Give to Rended Heart"]
     assert not OrganizationLink.objects.filter(label="Our store wishlist").exists()
 
 
-def test_a_volunteer_cannot_edit_an_organization(client, organization, volunteer):
+@pytest.mark.parametrize("outsider", ["other_coordinator", "volunteer"])
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_outsider_cannot_see_or_edit_the_organization(
+    client, organization, request, outsider, headers
+):
+    """Another organization's coordinator and a plain volunteer alike."""
+    client.force_login(request.getfixturevalue(outsider))
+    assert client.get(edit_url(organization), headers=headers).status_code == 404
+    response = client.post(edit_url(organization), form_data(phone="000-000-0000"), headers=headers)
+    assert response.status_code == 404
+    assert "000-000-0000" not in response.text
+    assert_organization_unchanged(organization)
+
+
+def test_a_volunteer_has_no_manage_page(client, volunteer):
     client.force_login(volunteer)
-    assert client.get(edit_url(organization)).status_code == 404
     assert client.get(reverse("core:manage_index")).status_code == 404
 
 
-def test_anonymous_visitor_is_sent_to_log_in(client, organization):
-    response = client.get(edit_url(organization))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_anonymous_visitor_is_sent_to_log_in(client, organization, headers):
+    for response in [
+        client.get(edit_url(organization), headers=headers),
+        client.post(edit_url(organization), form_data(phone="000-000-0000"), headers=headers),
+    ]:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    assert_organization_unchanged(organization)
 
 
 def test_manage_index_lists_only_the_coordinators_organizations(
@@ -104,3 +121,45 @@ def test_manage_index_lists_only_the_coordinators_organizations(
     response = client.get(reverse("core:manage_index"))
     assert "Rended Heart" in response.text
     assert "Justice Project KC" not in response.text
+
+
+@pytest.mark.parametrize("role", [Membership.Role.COORDINATOR, Membership.Role.ADMIN])
+def test_the_django_admin_refuses_a_coordinator_who_is_not_site_staff(
+    client, organization, coordinator, role
+):
+    """Coordinators manage their organization through /manage/; the admin is for site staff,
+    whatever a coordinator's role in their organization."""
+    Membership.objects.filter(user=coordinator).update(role=role)
+    client.force_login(coordinator)
+    admin_login = reverse("admin:login")
+    change = reverse("admin:core_organization_change", args=[organization.pk])
+    for url in [
+        reverse("admin:index"),
+        change,
+        reverse("admin:core_user_changelist"),
+        reverse("admin:volunteers_signup_changelist"),
+        reverse("admin:needs_donation_changelist"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"{admin_login}?next={url}"
+    response = client.post(change, {"name": organization.name, "phone": "000-000-0000"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(admin_login)
+    assert_organization_unchanged(organization)
+    page = client.get(admin_login, {"next": reverse("admin:index")})
+    assert "but are not authorized to access this page" in page.text
+
+    # Their own email and password do not open the admin either.
+    client.logout()
+    response = client.post(
+        admin_login, {"username": coordinator.email, "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 200
+    assert "the correct email address and password for a staff account" in response.text
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_the_django_admin_opens_for_site_staff(client):
+    client.force_login(make_user("staff@example.test", is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -7,7 +7,7 @@ import time
 from django.urls import reverse
 from stripe import WebhookSignature
 
-from needs.donations.models import Donation, Frequency
+from needs.donations.models import Donation, Frequency, RecurringGift
 
 WEBHOOK_URL = reverse("needs:stripe_webhook")
 ACCOUNT = "acct_test_rended"
@@ -28,6 +28,14 @@ def make_donation(organization, **fields):
     fields.setdefault("donor_email", "donor@example.test")
     fields.setdefault("donor_name", "Dana Donor")
     return Donation.objects.create(organization=organization, **fields)
+
+
+def make_monthly_gift(organization, donor, **fields):
+    """A running monthly gift, $25 unless told otherwise."""
+    fields.setdefault("amount_cents", 2500)
+    fields.setdefault("subscription_id", f"sub_test_{next(_event_ids):06d}")
+    fields.setdefault("status", RecurringGift.Status.ACTIVE)
+    return RecurringGift.objects.create(organization=organization, donor=donor, **fields)
 
 
 def event(kind, obj, *, account=ACCOUNT, event_id=None, livemode=False, created=None):

@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from needs.donations.models import Donation, DonationGoal, Frequency, RecurringGift
-from tests.conftest import MIDDAY
+from tests.conftest import MIDDAY, make_user
 from tests.needs.donation_helpers import (
     ACCOUNT,
     connect,
     event,
     make_donation,
+    make_monthly_gift,
     session_object,
 )
 
@@ -71,6 +72,42 @@ def test_donor_sees_their_gifts_and_downloads_a_year_end_summary(client, organiz
     assert "No goods or services were provided" in text
 
 
+def test_a_donor_never_sees_another_donors_gifts_or_their_summary(
+    client, organization, other_organization, donor
+):
+    paid_at = timezone.make_aware(datetime.datetime(2026, 3, 1))
+    received(organization, 5000, donor=donor, paid_at=paid_at)
+    other = make_user("otto@example.test", "Otto Other")
+    received(
+        other_organization,
+        7700,
+        donor=other,
+        donor_email="otto@example.test",
+        donor_name="Otto Other",
+        paid_at=paid_at,
+    )
+    make_monthly_gift(other_organization, other, amount_cents=3300)
+    client.force_login(donor)
+
+    page = client.get(reverse("needs:my_gifts")).text
+    assert "$50" in page
+    assert "$77" not in page and "$33" not in page
+    assert "Justice Project KC" not in page
+    assert "Monthly gifts" not in page
+
+    summary = client.get(reverse("needs:gift_summary", args=[2026])).content.decode()
+    assert "$50" in summary
+    assert "$77" not in summary
+    assert "Justice Project KC" not in summary
+    assert "Otto" not in summary
+
+    # The other donor sees their own, and not the first donor's.
+    client.force_login(other)
+    page = client.get(reverse("needs:my_gifts")).text
+    assert "$77" in page and "$33 a month" in page
+    assert "$50" not in page and "Rended Heart" not in page
+
+
 def test_my_gifts_needs_a_login(client):
     assert client.get(reverse("needs:my_gifts")).status_code == 302
     assert client.get(reverse("needs:gift_summary", args=[2026])).status_code == 302
@@ -78,13 +115,7 @@ def test_my_gifts_needs_a_login(client):
 
 def test_donor_cancels_a_monthly_gift_through_stripe(client, organization, donor, fake_stripe):
     connect(organization)
-    gift = RecurringGift.objects.create(
-        organization=organization,
-        donor=donor,
-        amount_cents=2500,
-        subscription_id="sub_9",
-        status=RecurringGift.Status.ACTIVE,
-    )
+    gift = make_monthly_gift(organization, donor, subscription_id="sub_9")
     client.force_login(donor)
     response = client.post(reverse("needs:monthly_gift_cancel", args=[gift.pk]), follow=True)
     assert "is canceled" in response.text
@@ -98,9 +129,7 @@ def test_donor_cancels_a_monthly_gift_through_stripe(client, organization, donor
 def test_nobody_else_can_cancel_a_donors_monthly_gift(
     client, organization, volunteer, donor, fake_stripe
 ):
-    gift = RecurringGift.objects.create(
-        organization=organization, donor=donor, amount_cents=2500, subscription_id="sub_9"
-    )
+    gift = make_monthly_gift(organization, donor)
     client.force_login(volunteer)
     assert client.post(reverse("needs:monthly_gift_cancel", args=[gift.pk])).status_code == 404
     assert fake_stripe.requests == []
@@ -140,21 +169,45 @@ def test_coordinator_sees_donations_totals_and_exports_them(client, organization
     assert xlsx.content[:2] == b"PK"
 
 
+GOAL_FORM = {"title": "Hacked goal", "target_dollars": "1", "period": "month", "is_active": "on"}
+
+
 @pytest.mark.parametrize(
-    "name", ["needs:manage_donations", "needs:connect_stripe", "needs:donations_export"]
+    ("name", "method", "data"),
+    [
+        ("needs:manage_donations", "get", {}),
+        ("needs:manage_donations", "post", GOAL_FORM),
+        ("needs:connect_stripe", "post", {}),
+        ("needs:donations_export", "get", {}),
+    ],
+    ids=["get manage_donations", "post goal", "post connect_stripe", "get donations_export"],
 )
 def test_outsiders_cannot_see_or_change_an_organizations_donations(
-    client, organization, other_coordinator, volunteer, name, fake_stripe
+    client, organization, other_coordinator, volunteer, name, method, data, fake_stripe
 ):
     received(organization)
+    DonationGoal.objects.create(
+        organization=organization, title="Rent for the safe house", target_cents=100_000
+    )
     args = [organization.slug, "csv"] if name == "needs:donations_export" else [organization.slug]
     url = reverse(name, args=args)
-    method = client.post if name == "needs:connect_stripe" else client.get
-    assert method(url).status_code == 302  # anonymous: log in first
+    send = getattr(client, method)
+    response = send(url, data)  # anonymous: log in first
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
     for outsider in (other_coordinator, volunteer):
         client.force_login(outsider)
-        assert method(url).status_code == 404
+        assert send(url, data).status_code == 404
+        assert send(url, data, headers={"HX-Request": "true"}).status_code == 404
     assert fake_stripe.requests == []
+    goal = DonationGoal.objects.get()
+    assert (goal.title, goal.target_cents, goal.is_active) == (
+        "Rent for the safe house",
+        100_000,
+        True,
+    )
+    organization.refresh_from_db()
+    assert organization.stripe_account_id == ""
 
 
 def test_coordinator_connects_the_organizations_own_stripe_account(

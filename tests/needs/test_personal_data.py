@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.models import User
 from needs.donations.models import Donation, Frequency, RecurringGift
 from tests.conftest import PASSWORD
-from tests.needs.donation_helpers import ACCOUNT, connect, make_donation
+from tests.needs.donation_helpers import ACCOUNT, connect, make_donation, make_monthly_gift
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +17,7 @@ pytestmark = pytest.mark.django_db
 def monthly_gift(organization, donor):
     """A running $25 + $1.05 monthly gift, with its first payment received."""
     connect(organization)
-    gift = RecurringGift.objects.create(
-        organization=organization,
-        donor=donor,
-        amount_cents=2500,
-        fee_cents=105,
-        subscription_id="sub_9",
-        status=RecurringGift.Status.ACTIVE,
-    )
+    gift = make_monthly_gift(organization, donor, fee_cents=105, subscription_id="sub_9")
     make_donation(
         organization,
         donor=donor,
@@ -40,13 +33,7 @@ def monthly_gift(organization, donor):
 def test_the_delete_page_says_which_monthly_gifts_stop_and_what_organizations_keep(
     client, donor, monthly_gift, other_organization
 ):
-    RecurringGift.objects.create(
-        organization=other_organization,
-        donor=donor,
-        amount_cents=1000,
-        subscription_id="sub_old",
-        status=RecurringGift.Status.CANCELED,
-    )
+    make_monthly_gift(other_organization, donor, status=RecurringGift.Status.CANCELED)
     client.force_login(donor)
     text = client.get(reverse("core:account_delete")).text
     assert "cancels these monthly gifts with Stripe" in text
@@ -126,12 +113,7 @@ def test_the_data_download_has_my_donations_name_and_email_and_my_monthly_gifts(
         donor_name="Val Volunteer",
         donor_email="val@example.test",
     )
-    RecurringGift.objects.create(
-        organization=monthly_gift.organization,
-        donor=volunteer,
-        amount_cents=9900,
-        subscription_id="sub_val",
-    )
+    make_monthly_gift(monthly_gift.organization, volunteer, amount_cents=9900)
     client.force_login(donor)
     data = json.loads(client.get(reverse("core:data_export")).content)
     (donation,) = data["donations"]

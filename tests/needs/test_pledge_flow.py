@@ -3,15 +3,15 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
 from needs import services
-from needs.models import CONFIRMATION_MAX_AGE, Need, Pledge
+from needs.models import CONFIRMATION_MAX_AGE, PLEDGE_TOKEN_SALT, Need, Pledge
 from tests.conftest import MIDDAY, make_user
 
-from .conftest import in_days, make_pledge, pledge_linked_from
+from .conftest import in_days, make_need, make_pledge, pledge_linked_from
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +195,28 @@ def test_a_tampered_or_unknown_link_is_a_404(client, need):
     assert client.get(reverse("needs:pledge_manage", args=[token])).status_code == 404
 
 
+def test_a_forged_confirmation_link_is_a_404_and_confirms_nothing(client, need):
+    pledge = make_pledge(need, quantity=3)
+    token = pledge.manage_token()
+    forged = [
+        token[:-1] + ("y" if token.endswith("x") else "x"),  # altered
+        f"{pledge.pk}:abc:def",  # made up
+        signing.dumps(pledge.pk),  # signed, but not as a pledge link
+        signing.dumps(pledge.pk, salt="volunteers.signup"),  # a sign-up's link
+    ]
+    for bad in forged:
+        response = client.post(reverse("needs:pledge_confirm", args=[bad]))
+        assert response.status_code == 404, bad
+    pledge.refresh_from_db()
+    need.refresh_from_db()
+    assert (pledge.status, need.quantity_pledged) == (Pledge.Status.PENDING, 0)
+    assert len(mail.outbox) == 1  # the "please confirm" email, and no confirmation
+    # The real link still works: the refusals were the forgeries'.
+    client.post(reverse("needs:pledge_confirm", args=[token]))
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.CONFIRMED
+
+
 def test_manage_pages_are_never_cached(client, need):
     response = client.get(make_pledge(need).get_manage_url())
     assert "no-store" in response["Cache-Control"]
@@ -217,14 +239,22 @@ def test_guests_are_limited_to_a_few_pledges_an_hour(client, need):
     assert len(mail.outbox) == 3
 
 
-def test_a_donor_sees_their_pledges_and_nobody_elses(client, need, donor):
+def test_a_donor_sees_their_pledges_and_nobody_elses(client, need, donor, other_organization):
     make_pledge(need, donor=donor, quantity=2)
-    make_pledge(need, donor=make_user("other@example.test"), quantity=1)
+    other = make_user("other@example.test")
+    make_pledge(need, donor=other, quantity=1)
+    make_pledge(make_need(other_organization, "Bus passes"), donor=other, quantity=4)
     make_pledge(need, quantity=1)
     client.force_login(donor)
     response = client.get(reverse("needs:my_pledges"))
     assert response.text.count("\N{MULTIPLICATION SIGN} Hygiene kits") == 1
     assert "2 \N{MULTIPLICATION SIGN} Hygiene kits" in response.text
+    assert "Bus passes" not in response.text
+    assert "Justice Project KC" not in response.text
+    # Nor does the page hand out a link that manages someone else's pledge.
+    tokens = re.findall(r"/needs/pledges/([^/\s\"]+)/", response.text)
+    linked = {signing.loads(token, salt=PLEDGE_TOKEN_SALT) for token in tokens}
+    assert linked == {Pledge.objects.get(donor=donor).pk}
 
 
 def test_my_pledges_asks_anonymous_visitors_to_log_in(client):

@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Membership
 from tests.conftest import make_organization, make_user
+from volunteers.emails import signup_token
 from volunteers.models import Shift, SignUp
 
 from .conftest import fill, make_ride, make_shift, make_signup, verify
@@ -186,6 +188,13 @@ def test_the_shift_page_shows_meal_details(client, organization):
     assert "What will you bring?" in html
 
 
+PRIVATE_DETAILS = ["Private ride details", "Plaza library, front entrance", "Front desk"]
+
+
+def private_details_in(html):
+    return [text for text in PRIVATE_DETAILS if text in html]
+
+
 def test_a_ride_page_shows_public_details_and_hides_private_ones_from_visitors(
     client, organization, volunteer
 ):
@@ -209,16 +218,87 @@ def test_only_the_confirmed_driver_and_the_coordinators_see_the_pickup_point(
     make_signup(ride, volunteer)
     waiting = make_user("waiting@example.test")
     make_signup(ride, waiting, status=SignUp.Status.WAITLISTED)
+    cancelled = make_user("cancelled@example.test")
+    make_signup(ride, cancelled, status=SignUp.Status.CANCELLED, cancelled_at=timezone.now())
     for user, sees in [
         (volunteer, True),
         (coordinator, True),
         (waiting, False),
+        (cancelled, False),
         (other_coordinator, False),
+        (None, False),
     ]:
-        client.force_login(user)
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
         html = client.get(ride.get_absolute_url()).text
-        assert ("Plaza library, front entrance" in html) is sees, user
-        assert ("Front desk" in html) is sees, user
+        assert private_details_in(html) == (PRIVATE_DETAILS if sees else []), user
+
+
+def test_a_coordinator_whose_membership_is_removed_stops_seeing_the_private_details(
+    client, organization, coordinator, volunteer
+):
+    ride = make_ride(organization)
+    make_signup(ride, volunteer)
+    client.force_login(coordinator)
+    assert private_details_in(client.get(ride.get_absolute_url()).text) == PRIVATE_DETAILS
+    Membership.objects.filter(user=coordinator).delete()
+    # Same session, next page load.
+    html = client.get(ride.get_absolute_url()).text
+    assert "Ride to a court date" in html
+    assert private_details_in(html) == []
+    assert client.get(reverse("volunteers:shift_roster", args=[ride.pk])).status_code == 404
+
+
+def htmx_box(client, view, ride):
+    """What the shift page's sign-up box becomes after an htmx POST to `view`."""
+    url = reverse(f"volunteers:{view}", args=[ride.pk])
+    return client.post(url, headers={"HX-Request": "true"}).text
+
+
+def test_the_htmx_box_shows_a_confirmed_driver_the_private_details_until_they_cancel(
+    client, organization, volunteer
+):
+    ride = make_ride(organization, capacity=1)
+    verify(volunteer, organization, "driver")
+    client.force_login(volunteer)
+    signed_up = htmx_box(client, "shift_signup", ride)
+    assert "You are signed up for this shift." in signed_up
+    assert private_details_in(signed_up) == PRIVATE_DETAILS
+
+    cancelled = htmx_box(client, "shift_leave", ride)
+    assert "Your place is cancelled." in cancelled
+    assert private_details_in(cancelled) == []
+    assert private_details_in(client.get(ride.get_absolute_url()).text) == []
+
+
+def test_the_htmx_box_of_a_driver_put_on_the_waitlist_keeps_the_private_details_out(
+    client, organization, volunteer
+):
+    ride = make_ride(organization, capacity=1)
+    make_signup(ride, make_user("driver@example.test"))
+    verify(volunteer, organization, "driver")
+    client.force_login(volunteer)
+    html = htmx_box(client, "shift_signup", ride)
+    assert "You are on the waitlist." in html
+    assert private_details_in(html) == []
+
+
+def test_a_pending_guests_link_page_keeps_a_rides_private_details_out(client, organization):
+    # A ride that needs no verified driver takes guests.
+    ride = make_ride(organization, requires_driver=False, capacity=2)
+    make_signup(ride, make_user("driver@example.test"))
+    client.post(
+        reverse("volunteers:shift_signup", args=[ride.pk]),
+        {"name": "Gina Guest", "email": "gina@example.test"},
+    )
+    guest = SignUp.objects.get(guest_email="gina@example.test")
+    assert guest.status == SignUp.Status.PENDING
+    html = client.get(reverse("volunteers:signup_link", args=[signup_token(guest)])).text
+    assert "Confirm my place" in html
+    assert "Midtown" in html
+    assert private_details_in(html) == []
 
 
 def test_a_shift_of_an_unpublished_organization_is_hidden_except_from_its_coordinators(
@@ -227,11 +307,17 @@ def test_a_shift_of_an_unpublished_organization_is_hidden_except_from_its_coordi
     organization.is_published = False
     organization.save()
     shift = make_shift(organization)
-    assert client.get(shift.get_absolute_url()).status_code == 404
+    ics = reverse("volunteers:shift_ics", args=[shift.pk])
+    for url in [shift.get_absolute_url(), ics]:
+        assert client.get(url).status_code == 404, url
     client.force_login(volunteer)
-    assert client.get(shift.get_absolute_url()).status_code == 404
+    for url in [shift.get_absolute_url(), ics]:
+        assert client.get(url).status_code == 404, url
     client.force_login(coordinator)
     assert client.get(shift.get_absolute_url()).status_code == 200
+    response = client.get(ics)
+    assert response.status_code == 200
+    assert b"SUMMARY:Community meal" in response.content
 
 
 def test_an_ineligible_volunteer_sees_why_and_what_to_do(client, organization, volunteer):

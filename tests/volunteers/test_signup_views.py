@@ -331,3 +331,57 @@ def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(clie
             headers={"X-Forwarded-For": f"203.0.113.{number}"},
         )
     assert "Too many sign-ups from here in the last hour." in response.text
+
+
+FORGERIES = ["altered", "made up", "another link's signature"]
+
+
+def forged_link(place, forgery, own):
+    """A link to `place` that signup_token did not make: `own` is a place the forger holds,
+    so they have a genuine link of their own to work from."""
+    token, mine = signup_token(place), signup_token(own)
+    token = {
+        "altered": token[:-1] + ("y" if token.endswith("x") else "x"),
+        "made up": f"{place.pk}:forged",
+        # The place's id with the signature of the forger's own link.
+        "another link's signature": token.split(":")[0] + mine[mine.index(":") :],
+    }[forgery]
+    return reverse("volunteers:signup_link", args=[token])
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_a_forged_link_cannot_confirm_a_guests_place(client, organization, volunteer, forgery):
+    shift = make_shift(organization)
+    guest = SignUp.objects.create(
+        shift=shift, guest_name="Gina", guest_email="gina@example.test", status=Status.PENDING
+    )
+    own = make_signup(make_shift(organization, start=shift.start + timedelta(days=1)), volunteer)
+    client.force_login(volunteer)
+    response = client.post(forged_link(guest, forgery, own), {"action": "confirm"})
+    assert response.status_code == 404
+    guest.refresh_from_db()
+    own.refresh_from_db()
+    assert (guest.status, own.status) == (Status.PENDING, Status.CONFIRMED)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_a_forged_link_cannot_cancel_someones_place(client, organization, volunteer, forgery):
+    shift = make_shift(organization, capacity=1)
+    place = make_signup(shift, make_user("vic@example.test"))
+    waiting = make_signup(shift, make_user("next@example.test"), status=Status.WAITLISTED)
+    own = make_signup(make_shift(organization, start=shift.start + timedelta(days=1)), volunteer)
+    client.force_login(volunteer)
+    response = client.post(forged_link(place, forgery, own), {"action": "cancel"})
+    assert response.status_code == 404
+    statuses = {s.pk: s.status for s in SignUp.objects.all()}
+    assert statuses == {
+        place.pk: Status.CONFIRMED,
+        waiting.pk: Status.WAITLISTED,
+        own.pk: Status.CONFIRMED,
+    }
+    assert mail.outbox == []
+    # The place's own link does cancel it: the 404 was the forgery's.
+    client.post(link_url(place), {"action": "cancel"})
+    place.refresh_from_db()
+    assert place.status == Status.CANCELLED
