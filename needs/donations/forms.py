@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_GIFT_CENTS, MIN_GIFT_CENTS, DonationGoal, Frequency
@@ -72,9 +73,10 @@ class DonationForm(forms.Form):
             self.add_error("custom_amount", _("Enter an amount in dollars, like 40 or 12.50."))
         elif dollars.as_tuple().exponent < -2:
             self.add_error("custom_amount", _("Use at most two digits for cents, like 12.50."))
-        elif dollars * 100 < MIN_GIFT_CENTS:
+        # Compared in dollars: a typed 1e999999 times 100 would overflow Decimal.
+        elif dollars < Decimal(MIN_GIFT_CENTS) / 100:
             self.add_error("custom_amount", _("The smallest gift is $1."))
-        elif dollars * 100 > MAX_GIFT_CENTS:
+        elif dollars > Decimal(MAX_GIFT_CENTS) / 100:
             self.add_error(
                 "custom_amount",
                 _("The largest gift online is $25,000. For more, please contact the organization."),
@@ -82,6 +84,10 @@ class DonationForm(forms.Form):
         else:
             data["amount_cents"] = int(dollars * 100)
         return data
+
+
+# A goal's dates stay near today: far ones mean a typo, and the year 9999 cannot be counted to.
+GOAL_DATES_WITHIN_DAYS = 5 * 366
 
 
 class DonationGoalForm(forms.ModelForm):
@@ -104,6 +110,16 @@ class DonationGoalForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        today = timezone.localdate()
+        far = [
+            name
+            for name in ("starts_on", "ends_on")
+            if data.get(name) and abs((data[name] - today).days) > GOAL_DATES_WITHIN_DAYS
+        ]
+        for name in far:
+            self.add_error(name, _("Choose a date within five years of today."))
+        if far:
+            return data
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if data.get("period") == DonationGoal.Period.CAMPAIGN and not (starts and ends):
             self.add_error("ends_on", _("A campaign needs a start and an end date."))

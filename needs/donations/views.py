@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -106,10 +106,16 @@ def my_gifts(request):
     )
 
 
+# Year-end summaries exist from this year to the current one; no gift Hearth holds is older.
+FIRST_SUMMARY_YEAR = 2000
+
+
 @login_required
 @require_safe
 def gift_summary(request, year):
     """A year-end summary of the donor's received gifts, per organization, as a text file."""
+    if not FIRST_SUMMARY_YEAR <= year <= timezone.localdate().year:
+        raise Http404
     donations = (
         Donation.objects.for_donor(request.user)
         .counted()

@@ -85,6 +85,8 @@ def test_the_fee_covered_leaves_the_organization_the_whole_gift():
         ("-5", "The smallest gift is $1."),
         ("0.99", "The smallest gift is $1."),
         ("1e9", "The largest gift online is $25,000."),
+        ("1e999999", "The largest gift online is $25,000."),
+        ("1E+999999999", "The largest gift online is $25,000."),
         ("25000.01", "The largest gift online is $25,000."),
         ("abc", "Enter an amount in dollars"),
         ("NaN", "Enter an amount in dollars"),

@@ -249,6 +249,39 @@ def test_coordinator_sets_a_monthly_goal_and_bad_input_is_explained(
     assert DonationGoal.objects.get().target_cents == 150_000
 
 
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "field"),
+    [("2026-11-01", "9999-12-31", "ends_on"), ("0001-01-01", "2026-12-31", "starts_on")],
+)
+def test_a_goal_date_far_from_today_is_refused_and_the_pages_keep_working(
+    client, organization, coordinator, starts_on, ends_on, field
+):
+    connect(organization)
+    client.force_login(coordinator)
+    url = reverse("needs:manage_donations", args=[organization.slug])
+    goal = {"title": "Winter coats", "target_dollars": "900", "period": "campaign"}
+    response = client.post(url, {**goal, "starts_on": starts_on, "ends_on": ends_on})
+    assert response.status_code == 200
+    assert "Choose a date within five years of today." in response.text
+    assert f'name="{field}" value="{starts_on if field == "starts_on" else ends_on}"' in (
+        response.text
+    )
+    assert 'value="Winter coats"' in response.text
+    assert not DonationGoal.objects.exists()
+    for page in [
+        url,
+        organization.get_absolute_url(),
+        reverse("needs:donate", args=[organization.slug]),
+    ]:
+        assert client.get(page).status_code == 200
+
+
+@pytest.mark.parametrize("year", [0, 1999, 9999, 10000])
+def test_a_summary_for_a_year_no_gift_can_be_from_is_not_found(client, donor, year):
+    client.force_login(donor)
+    assert client.get(reverse("needs:gift_summary", args=[year])).status_code == 404
+
+
 def test_donation_list_queries_do_not_grow_with_gifts(
     client, organization, coordinator, django_assert_num_queries, django_assert_max_num_queries
 ):

@@ -94,6 +94,30 @@ def test_a_malformed_body_is_rejected(send, donation):
     assert send("{not json").status_code == 400
 
 
+@pytest.mark.parametrize("body", ["{}", "[]", "1", "null", '{"id": "evt_1", "type": "x"}'])
+def test_a_signed_body_that_is_not_an_event_is_rejected(send, donation, body):
+    assert send(body).status_code == 400
+    assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "obj"),
+    [
+        ("account.updated", {}),
+        ("invoice.paid", {"id": "in_1", "parent": "x"}),
+        ("checkout.session.completed", {"mode": "payment"}),
+    ],
+)
+def test_a_signed_event_of_an_unexpected_shape_is_kept_as_ignored(send, donation, kind, obj):
+    response = send(event(kind, obj))
+    assert response.status_code == 200
+    stored = StripeEvent.objects.get()
+    assert stored.outcome == StripeEvent.Outcome.IGNORED
+    assert stored.detail.startswith("malformed event")
+    donation.refresh_from_db()
+    assert donation.status == Status.PENDING
+
+
 def test_a_live_event_is_rejected_while_test_keys_are_in_use(send, donation):
     body = completed(donation)
     body["livemode"] = True
