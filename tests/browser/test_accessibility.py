@@ -2,6 +2,9 @@
 loads anything from another host (conftest's `new_context` records every attempt)."""
 
 import pytest
+from django.utils import translation
+
+from core.views import bad_request, server_error
 
 from .conftest import assert_accessible, assert_no_external_requests, log_in
 
@@ -25,7 +28,9 @@ PUBLIC_PAGES = {
     "sign up": "/accounts/signup/",
     "password reset": "/accounts/password/reset/",
     "not found": "/organizations/no-such-org/",
+    "a button's address": "/shifts/1/sign-up/",
 }
+ERROR_STATUS = {PUBLIC_PAGES["not found"]: 404, PUBLIC_PAGES["a button's address"]: 405}
 COORDINATOR_PAGES = {
     "profile": "/me/",
     "organization edit": f"/manage/{ORGANIZATION}/",
@@ -42,8 +47,7 @@ def visit(page, path, expected_status=200):
 def test_public_page_is_accessible_and_self_contained(
     page, external_requests, demo_data, path, prefix
 ):
-    expected_status = 404 if path == PUBLIC_PAGES["not found"] else 200
-    visit(page, f"{prefix}{path}", expected_status)
+    visit(page, f"{prefix}{path}", ERROR_STATUS.get(path, 200))
     assert_accessible(page)
     assert_no_external_requests(external_requests)
 
@@ -55,6 +59,25 @@ def test_coordinator_page_is_accessible_and_self_contained(
 ):
     log_in(page, COORDINATOR, language_prefix=prefix)
     visit(page, f"{prefix}{path}")
+    assert_accessible(page)
+    assert_no_external_requests(external_requests)
+
+
+# The 400 and 500 pages, drawn as Django draws them when the request or the database fails.
+PLAIN_ERROR_PAGES = {"400": lambda: bad_request(None, None), "500": lambda: server_error(None)}
+
+
+@pytest.mark.parametrize("language", LANGUAGES.keys())
+@pytest.mark.parametrize("draw", PLAIN_ERROR_PAGES.values(), ids=PLAIN_ERROR_PAGES.keys())
+def test_the_pages_drawn_without_the_database_are_accessible(
+    page, external_requests, demo_data, draw, language
+):
+    visit(page, "/about/")  # the origin their stylesheet and script load from
+    with translation.override(language):
+        html = draw().content.decode()
+    page.set_content(html, wait_until="load")
+    assert page.evaluate("document.styleSheets[0].cssRules.length") > 0  # styled, as served
+    assert page.locator("#quick-exit").is_visible()
     assert_accessible(page)
     assert_no_external_requests(external_requests)
 
