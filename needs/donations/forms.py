@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_GIFT_CENTS, MIN_GIFT_CENTS, DonationGoal, Frequency
+from .models import MAX_GIFT_CENTS, MIN_GIFT_CENTS, Donation, DonationGoal, Frequency
 
 PRESET_DOLLARS = [25, 50, 100, 250]
 
@@ -46,6 +46,7 @@ class DonationForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150, required=False)
     email = forms.EmailField(
         label=_("Email for your receipt"),
+        max_length=Donation._meta.get_field("donor_email").max_length,
         required=False,
         help_text=_("Stripe asks for it if you leave it empty."),
     )

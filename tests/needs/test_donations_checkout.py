@@ -166,3 +166,16 @@ def test_organization_page_shows_donate_or_the_outside_link(client, organization
     OrganizationLink.objects.all().delete()
     response = client.get(organization.get_absolute_url())
     assert donate_url(organization) in response.text
+
+
+def test_an_email_longer_than_a_receipt_can_hold_is_refused_and_kept(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    long_email = "c" * 64 + "@" + ".".join(["d" * 63] * 3) + ".com"  # 260 characters
+    response = client.post(donate_url(organization), gift(email=long_email, note="For IDs"))
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters (it has 260)." in response.text
+    assert f'value="{long_email}"' in response.text
+    assert not Donation.objects.exists()
+    assert fake_stripe.requests == []
