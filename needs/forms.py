@@ -71,6 +71,7 @@ class PledgeForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Your email"),
+        max_length=Pledge._meta.get_field("email").max_length,
         help_text=_("We send a link to confirm your pledge, then the drop-off details."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -1,23 +1,76 @@
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organization
 
+from . import services
 from .models import SHIFT_DETAIL_FIELDS, Shift, ShiftPolicy, SignUp, TransportDetails, Verification
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
+# How far ahead a shift may be posted, as TOO_FAR says: plenty for any plan, and far from
+# the end of the calendar (year 9999), past which a shift's weeks cannot be counted.
+SHIFT_HORIZON = timedelta(days=2 * 365)
+TOO_FAR = _("Shifts can be posted up to two years ahead: %(day)s is too far.")
+CLOCKS_SKIP = _(
+    "The clocks go forward on %(day)s, so there is no %(time)s that day. Choose another time."
+)
+
+# The days a filter or a report may name: any shift's, and far from the ends of the
+# calendar (years 1 and 9999), where the day after or the months before cannot be counted.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
 
 def local_midnight(day):
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def local_moment(day, time):
+    """`time` on `day` in Kansas City, or None if the clocks skip it that day (spring
+    forward). A time the clocks pass twice (fall back) is its first."""
+    naive = datetime.combine(day, time)
+    moment = timezone.make_aware(naive)
+    # Read back through UTC, a time the clocks skip comes out an hour later.
+    return moment if timezone.make_naive(moment.astimezone(UTC)) == naive else None
+
+
+def last_shift_day():
+    """The last day a shift may be posted for."""
+    return timezone.localdate() + SHIFT_HORIZON
+
+
+class DayField(forms.DateField):
+    """A day to filter or report by, from FIRST_DAY to LAST_DAY."""
+
+    widget = DATE_INPUT
+
+    def widget_attrs(self, widget):
+        # The browser's date picker offers the same days, and htmx sends no other.
+        return {
+            **super().widget_attrs(widget),
+            "min": FIRST_DAY.isoformat(),
+            "max": LAST_DAY.isoformat(),
+        }
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(
+                _("Pick a day from %(first)s to %(last)s."),
+                code="out_of_range",
+                params={"first": date_format(FIRST_DAY), "last": date_format(LAST_DAY)},
+            )
 
 
 class ShiftFilterForm(forms.Form):
@@ -31,8 +84,8 @@ class ShiftFilterForm(forms.Form):
         to_field_name="slug",
         empty_label=_("All organizations"),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+    start = DayField(label=_("From"), required=False)
+    end = DayField(label=_("Until"), required=False)
     open = forms.BooleanField(label=_("Only shifts with open spots"), required=False)
 
     def clean(self):
@@ -92,10 +145,18 @@ class GuestSignUpForm(SignUpForm):
     )
     email = forms.EmailField(
         label=_("Your email"),
+        max_length=SignUp._meta.get_field("guest_email").max_length,
         help_text=_("We send you a link to confirm your place. It also lets you cancel."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     field_order = ["name", "email", "bringing"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # The address is kept lower-case, and a few letters grow when lowered ("İ" is
+        # two characters then): it must still fit.
+        MaxLengthValidator(self.fields["email"].max_length)(email.lower())
+        return email
 
 
 class ShiftForm(forms.ModelForm):
@@ -153,9 +214,8 @@ class ShiftForm(forms.ModelForm):
         if day and start and end:
             if end <= start:
                 self.add_error("end_time", _("The shift must end after it starts."))
-            else:
-                data["start"] = timezone.make_aware(datetime.combine(day, start))
-                data["end"] = timezone.make_aware(datetime.combine(day, end))
+            elif self.fits_on(day, start, end, "date"):
+                data["start"], data["end"] = local_moment(day, start), local_moment(day, end)
                 moved = not self.instance.pk or data["start"] != self.instance.start
                 if moved and data["start"] <= timezone.now():
                     self.add_error("date", _("Pick a day and time that are still to come."))
@@ -168,6 +228,22 @@ class ShiftForm(forms.ModelForm):
             # Someone drives: a verified driver, always.
             data["requires_driver"] = True
         return data
+
+    def fits_on(self, day, start, end, field):
+        """Whether the shift's times can be on `day` (this shift's, or another week's of
+        its series); if not, say why: the day is too far ahead (next to `field`), or the
+        clocks skip a time that day (next to that time)."""
+        if day > last_shift_day():
+            self.add_error(field, TOO_FAR % {"day": date_format(day)})
+            return False
+        fits = True
+        for name, time in [("start_time", start), ("end_time", end)]:
+            if local_moment(day, time) is None:
+                self.add_error(
+                    name, CLOCKS_SKIP % {"day": date_format(day), "time": time_format(time)}
+                )
+                fits = False
+        return fits
 
     def _post_clean(self):
         # start and end are not model fields of the form: set them before the model checks.
@@ -196,6 +272,15 @@ class ShiftCreateForm(ShiftForm):
 
     SECTIONS = [*ShiftForm.SECTIONS, (_("Repeat"), ["weeks"])]
 
+    def clean(self):
+        data = super().clean()
+        if {"start", "date", "weeks"} <= data.keys():
+            for week in range(1, data["weeks"]):
+                day = data["date"] + timedelta(weeks=week)
+                if not self.fits_on(day, data["start_time"], data["end_time"], "weeks"):
+                    break
+        return data
+
 
 class ShiftEditForm(ShiftForm):
     SCOPE_CHOICES = [
@@ -219,6 +304,22 @@ class ShiftEditForm(ShiftForm):
     @property
     def following(self):
         return self.cleaned_data.get("scope") == "following"
+
+    def clean(self):
+        data = super().clean()
+        retimed = {"start", "date"} <= data.keys() and (data["start"], data["end"]) != (
+            self.instance.start,
+            self.instance.end,
+        )
+        if retimed and self.following:
+            # services.shift_update moves the later occurrences by as many days, to the
+            # new times: they must fit there too.
+            day_shift = data["date"] - timezone.localdate(self.instance.start)
+            for later in services.shift_following(self.instance):
+                day = timezone.localdate(later.start) + day_shift
+                if not self.fits_on(day, data["start_time"], data["end_time"], "date"):
+                    break
+        return data
 
 
 class ShiftCancelForm(forms.Form):
@@ -355,8 +456,8 @@ class ShiftPolicyForm(forms.ModelForm):
 
 
 class HoursReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+    start = DayField(label=_("From"), required=False)
+    end = DayField(label=_("Until"), required=False)
 
     def clean(self):
         data = super().clean()

@@ -2,7 +2,6 @@
 coordinators and site staff, and the hours report, exported."""
 
 import copy
-import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
@@ -25,6 +24,7 @@ from core.lib.spreadsheets import (
 from core.models import Organization
 
 from . import services
+from .forms import CLOCKS_SKIP, TOO_FAR, last_shift_day, local_moment
 from .models import SHIFT_DETAIL_FIELDS, Shift, TransportDetails
 
 # The day and times of a shift, in Kansas City time, become its start and end.
@@ -218,9 +218,21 @@ class ShiftResource(OrganizationResource):
                 % {"end": end_time.strftime("%H:%M"), "start": start_time.strftime("%H:%M")}
             ]
             return
-        zone = timezone.get_default_timezone()
-        instance.start = timezone.make_aware(datetime.datetime.combine(day, start_time), zone)
-        instance.end = timezone.make_aware(datetime.datetime.combine(day, end_time), zone)
+        if day > last_shift_day():
+            errors["date"] = [TOO_FAR % {"day": day.isoformat()}]
+            return
+        start, end = local_moment(day, start_time), local_moment(day, end_time)
+        for column, time, moment in [
+            ("start_time", start_time, start),
+            ("end_time", end_time, end),
+        ]:
+            if moment is None:
+                errors[column] = [
+                    CLOCKS_SKIP % {"day": day.isoformat(), "time": time.strftime("%H:%M")}
+                ]
+        if start is None or end is None:
+            return
+        instance.start, instance.end = start, end
         # As in the form: a new or moved shift starts in the future; an unchanged past
         # shift may stay in a file that is imported again.
         moved = instance.pk is None or instance.start != before.start

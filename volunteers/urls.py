@@ -13,7 +13,8 @@ urlpatterns = [
     path("mine/", views.my_shifts, name="my_shifts"),
     path("mine/past/", views.my_past_shifts, name="my_past_shifts"),
     path("mine/calendar/renew/", views.calendar_renew, name="calendar_renew"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # A feed's token is URL-safe base64 (models.new_feed_token), nothing else.
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("place/<str:token>/", views.signup_link, name="signup_link"),
     # Coordinators
     path("manage/<slug:slug>/", views.manage_shifts, name="manage_shifts"),

@@ -1,4 +1,5 @@
 import copy
+import hashlib
 from datetime import timedelta
 
 from allauth.account.adapter import get_adapter
@@ -45,6 +46,7 @@ from .forms import (
     ShiftPolicyForm,
     SignUpForm,
     VerificationForm,
+    last_shift_day,
 )
 from .models import (
     CalendarFeed,
@@ -60,6 +62,8 @@ from .resources import ShiftResource
 SHIFTS_PER_PAGE = 20
 # The shift list counts its matches up to this many; above it, it says "1,000+ shifts".
 SHIFT_COUNT_CAP = 1000
+# The most rows a count may look for: its LIMIT, one more, is a 64-bit integer in SQL.
+MOST_COUNTED = 2**63 - 2
 
 
 class CappedPaginator(Paginator):
@@ -78,7 +82,8 @@ class CappedPaginator(Paginator):
                 wanted = int(number)
             except (TypeError, ValueError):
                 wanted = 1
-            self.limit = max(self.cap, wanted * self.per_page)
+            # A page past any list's end counts every row, and gets the last page.
+            self.limit = min(max(self.cap, wanted * self.per_page), MOST_COUNTED)
         return super().validate_number(number)
 
     @cached_property
@@ -224,7 +229,9 @@ GUEST_SIGNUPS_PER_HOUR = 5
 def _guest_signup_allowed(request, email):
     allowed = True
     address = get_adapter(request).get_client_ip(request)
-    for key in [f"guest-signup:{email.lower()}", f"guest-signup:{address}"]:
+    # Hashed: an address can be longer than a cache key may be.
+    email_key = hashlib.sha256(email.lower().encode()).hexdigest()
+    for key in [f"guest-signup:{email_key}", f"guest-signup:{address}"]:
         cache.add(key, 0, timeout=3600)
         allowed = cache.incr(key) <= GUEST_SIGNUPS_PER_HOUR and allowed
     return allowed
@@ -477,7 +484,9 @@ def _copy_initial(request, organization):
         raise Http404
     form = ShiftCreateForm(instance=source)
     initial = {name: form[name].initial for name in form.fields if name != "weeks"}
-    initial["date"] = max(form["date"].initial + timedelta(weeks=1), timezone.localdate())
+    # From today on, and no further ahead than a shift may be posted.
+    week_later = min(form["date"].initial, last_shift_day() - timedelta(weeks=1))
+    initial["date"] = max(week_later + timedelta(weeks=1), timezone.localdate())
     return initial
 
 

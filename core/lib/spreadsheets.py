@@ -302,7 +302,8 @@ class WholeNumberWidget(widgets.IntegerWidget):
             ) from None
         if not number.is_finite() or number != number.to_integral_value():
             raise ValueError(_("Enter a whole number, for example 12."))
-        if abs(number) > self.limit * 1000:
+        # copy_abs(), unlike abs(), does not overflow the decimal context on "1e999999999".
+        if number.copy_abs() > self.limit * 1000:
             raise ValueError(_("Enter at most %(limit)s.") % {"limit": self.limit})
         return int(number)
 
@@ -456,8 +457,8 @@ class OrganizationResource(resources.ModelResource):
         row_id = row.get("id")
         if row_id:
             try:
-                pk = int(Decimal(row_id))
-            except (InvalidOperation, ValueError):
+                pk = self.fields["id"].clean(row)
+            except (InvalidOperation, ValueError, OverflowError):  # "x", "NaN", "Infinity"
                 pk = None
             if pk not in self.own_ids:
                 raise ValidationError(

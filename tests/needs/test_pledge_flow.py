@@ -16,6 +16,10 @@ from .conftest import in_days, make_need, make_pledge, pledge_linked_from
 pytestmark = pytest.mark.django_db
 
 
+# A valid address longer than the 254 characters an email column holds.
+TOO_LONG = "c" * 64 + "@" + ".".join(["d" * 63] * 3) + ".com"
+
+
 def pledge_data(**overrides):
     data = {
         "quantity": "3",
@@ -77,6 +81,7 @@ def test_asking_for_more_than_is_open_is_explained_and_the_form_kept(client, nee
         ("expected_on", "someday", "Enter a valid date."),
         ("method", "teleport", "Select a valid choice."),
         ("email", "not-an-address", "Enter a valid email address."),
+        ("email", TOO_LONG, "Ensure this value has at most 254 characters (it has 260)."),
         ("name", "", "This field is required."),
     ],
 )
@@ -190,6 +195,7 @@ def test_a_tampered_or_unknown_link_is_a_404(client, need):
     tampered = token[:-1] + ("y" if token.endswith("x") else "x")
     assert client.get(reverse("needs:pledge_manage", args=[tampered])).status_code == 404
     assert client.post(reverse("needs:pledge_cancel", args=["1:abc:def"])).status_code == 404
+    assert client.get("/needs/pledges/%00/").status_code == 404
     pledge_id = pledge.pk
     Pledge.objects.filter(pk=pledge_id).delete()
     assert client.get(reverse("needs:pledge_manage", args=[token])).status_code == 404

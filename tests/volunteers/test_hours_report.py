@@ -77,6 +77,22 @@ def test_bad_dates_are_explained_and_kept(client, coordinator, organization):
     assert 'value="soon"' in response.text
 
 
+@pytest.mark.parametrize("params", [{"end": "0001-01-01"}, {"end": "9999-12-31"}])
+def test_a_day_at_an_end_of_the_calendar_is_explained_and_the_last_year_shown(
+    client, coordinator, organization, history, params
+):
+    client.force_login(coordinator)
+    response = client.get(report_url(organization), params)
+    assert response.status_code == 200
+    assert "Pick a day from Jan. 1, 2000 to Dec. 31, 2099." in response.text
+    assert f'value="{params["end"]}"' in response.text
+    assert "11 hours from" in response.text
+    export = client.get(report_url(organization), {**params, "format": "csv"})
+    assert export.status_code == 200
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert ["Val Volunteer", "volunteer@example.test", "2026-01", "1", "4.00"] in rows
+
+
 def test_the_report_exports_to_csv(client, coordinator, organization, history):
     client.force_login(coordinator)
     response = client.get(report_url(organization), {"format": "csv"})

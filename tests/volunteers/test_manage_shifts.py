@@ -1,6 +1,7 @@
 """Coordinators create, edit, duplicate and cancel shifts and weekly series."""
 
-from datetime import time
+import re
+from datetime import UTC, datetime, time
 
 import pytest
 import time_machine
@@ -11,7 +12,7 @@ from django.utils import timezone
 from tests.conftest import make_user
 from volunteers.models import Shift, ShiftPolicy, SignUp, TransportDetails
 
-from .conftest import NOW, at, make_ride, make_shift, make_signup
+from .conftest import CHICAGO, NOW, at, make_ride, make_shift, make_signup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -122,6 +123,104 @@ def test_a_shift_cannot_be_posted_in_the_past(client, organization, coordinator)
     response = client.post(create_url(organization), shift_data(date=at(-1, 0).date().isoformat()))
     assert "Pick a day and time that are still to come." in response.text
     assert not Shift.objects.exists()
+
+
+# Daylight saving time starts on 8 March 2026 and 14 March 2027 at 2:00, and ends on
+# 1 November 2026 at 2:00, in Kansas City.
+SKIPPED = "The clocks go forward on {day}, so there is no 2:30 a.m. that day."
+
+
+def test_a_time_the_clocks_skip_is_explained_next_to_it(client, organization, coordinator):
+    client.force_login(coordinator)
+    data = shift_data(date="2026-03-08", start_time="02:30", end_time="03:00")
+    response = client.post(create_url(organization), data)
+    assert response.status_code == 200
+    assert SKIPPED.format(day="March 8, 2026") in response.text
+    assert 'value="02:30"' in response.text
+    assert not Shift.objects.exists()
+    shift = make_shift(organization, start=at(3, 17))
+    response = client.post(
+        reverse("volunteers:shift_edit", args=[shift.pk]),
+        edit_data(shift, date="2026-03-08", start_time="02:30", end_time="03:00"),
+    )
+    assert SKIPPED.format(day="March 8, 2026") in response.text
+    shift.refresh_from_db()
+    assert shift.start == at(3, 17)
+
+
+def test_a_weekly_series_with_a_week_whose_time_the_clocks_skip_is_explained(
+    client, organization, coordinator
+):
+    client.force_login(coordinator)
+    data = shift_data(date="2027-03-07", start_time="02:30", end_time="04:00", weeks="2")
+    response = client.post(create_url(organization), data)
+    assert response.status_code == 200
+    assert SKIPPED.format(day="March 14, 2027") in response.text
+    assert not Shift.objects.exists()
+
+
+def test_moving_the_rest_of_a_series_to_a_time_the_clocks_skip_is_explained(
+    client, organization, coordinator
+):
+    client.force_login(coordinator)
+    client.post(create_url(organization), shift_data(date="2027-03-07", weeks="2"))
+    first, second = Shift.objects.order_by("start")
+    response = client.post(
+        reverse("volunteers:shift_edit", args=[first.pk]),
+        edit_data(first, start_time="02:30", end_time="04:00", scope="following"),
+    )
+    assert response.status_code == 200
+    assert SKIPPED.format(day="March 14, 2027") in response.text
+    assert [s.start for s in Shift.objects.order_by("start")] == [first.start, second.start]
+
+
+def test_a_time_the_clocks_pass_twice_is_its_first(client, organization, coordinator):
+    client.force_login(coordinator)
+    data = shift_data(date="2026-10-25", start_time="01:30", end_time="02:30", weeks="2")
+    response = client.post(create_url(organization), data)
+    assert response.status_code == 302
+    first, second = Shift.objects.order_by("start")
+    # 1:30 daylight time, then 2:30 standard time: the clocks went back in between.
+    assert (second.start, second.end) == (
+        datetime(2026, 11, 1, 6, 30, tzinfo=UTC),
+        datetime(2026, 11, 1, 8, 30, tzinfo=UTC),
+    )
+    response = client.post(
+        reverse("volunteers:shift_edit", args=[first.pk]),
+        edit_data(first, start_time="01:15", scope="following"),
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.start == datetime(2026, 11, 1, 6, 15, tzinfo=UTC)
+
+
+# NOW is 2 March 2026: shifts can be posted until 1 March 2028.
+@pytest.mark.parametrize(
+    ("changes", "field", "day"),
+    [
+        (
+            {"date": "9999-12-31", "start_time": "23:00", "end_time": "23:59"},
+            "date",
+            "Dec. 31, 9999",
+        ),
+        ({"date": "9999-12-25", "weeks": "2"}, "date", "Dec. 25, 9999"),
+        ({"date": "2028-03-02"}, "date", "March 2, 2028"),
+        ({"date": "2028-02-23", "weeks": "3"}, "weeks", "March 8, 2028"),
+    ],
+    ids=["year 9999", "series in year 9999", "a day too far", "a series too long"],
+)
+def test_a_shift_more_than_two_years_ahead_is_explained_next_to_the_field(
+    client, organization, coordinator, changes, field, day
+):
+    client.force_login(coordinator)
+    response = client.post(create_url(organization), shift_data(**changes))
+    assert response.status_code == 200
+    errors = re.search(rf'id="id_{field}_error">(.*?)</ul>', response.text).group(1)
+    assert f"Shifts can be posted up to two years ahead: {day} is too far." in errors
+    assert not Shift.objects.exists()
+    response = client.post(create_url(organization), shift_data(date="2028-02-23", weeks="2"))
+    assert response.status_code == 302
+    assert Shift.objects.count() == 2
 
 
 def test_htmx_errors_swap_the_form_and_success_loads_the_roster(client, organization, coordinator):
@@ -298,6 +397,16 @@ def test_duplicate_prefills_the_form_a_week_later(client, organization, coordina
     assert f'value="{at(9, 0).date().isoformat()}"' in html
     assert 'value="09:00"' in html
     assert "Plaza library, front entrance" in html
+
+
+def test_duplicating_a_shift_far_ahead_prefills_the_last_day_it_may_have(
+    client, organization, coordinator
+):
+    far = make_shift(organization, start=datetime(9999, 12, 31, 10, tzinfo=CHICAGO))
+    client.force_login(coordinator)
+    response = client.get(create_url(organization), {"copy": far.pk})
+    assert response.status_code == 200
+    assert 'value="2028-03-01"' in response.text
 
 
 def test_duplicating_another_organizations_shift_is_not_found(

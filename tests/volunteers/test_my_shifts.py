@@ -276,6 +276,7 @@ def test_a_wrong_or_renewed_feed_token_is_not_found(client, volunteer):
     old = feed_url(volunteer)
     assert client.get(old).status_code == 200
     assert client.get(reverse("volunteers:calendar_feed", args=["guess"])).status_code == 404
+    assert client.get("/shifts/calendar/%00.ics").status_code == 404
     client.force_login(volunteer)
     response = client.post(reverse("volunteers:calendar_renew"), follow=True)
     assert "Your calendar has a new address." in response.text

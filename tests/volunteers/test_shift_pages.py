@@ -374,3 +374,49 @@ def test_the_home_page_shows_open_shifts_this_week(client, organization):
     assert "This week&#x27;s meal" in html
     assert "Later meal" not in html
     assert "Full meal" not in html
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"end": "9999-12-31"},
+        {"start": "9999-12-31"},
+        {"start": "0001-01-01"},
+        {"end": "0001-01-01"},
+    ],
+    ids=["until 9999", "from 9999", "from year 1", "until year 1"],
+)
+def test_a_day_at_an_end_of_the_calendar_is_explained_and_the_rest_of_the_filter_applies(
+    client, organization, params, htmx
+):
+    make_ride(organization, start=soon(2), title="Rended ride")
+    make_shift(organization, start=soon(2), title="Rended meal")
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(LIST, {"kind": "transport", **params}, headers=headers)
+    assert response.status_code == 200
+    assert "Rended ride" in response.text
+    assert "Rended meal" not in response.text
+    if not htmx:
+        assert "Pick a day from Jan. 1, 2000 to Dec. 31, 2099." in response.text
+        assert f'value="{next(iter(params.values()))}"' in response.text
+        assert 'min="2000-01-01" max="2099-12-31"' in response.text
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+@pytest.mark.parametrize("number", ["461168601842738791", "9" * 23])
+def test_a_page_number_too_big_for_the_database_gives_the_last_page(
+    client, organization, prefix, number
+):
+    make_many(organization, 25)
+    response = client.get(f"{prefix}{LIST}", {"page": number})
+    assert response.status_code == 200
+    assert response.text.count('class="card"') == 5
+
+
+@pytest.mark.parametrize("name", ["kind", "organization", "start", "end", "open", "page"])
+def test_a_nul_character_in_a_filter_is_bad_input_not_an_error(client, organization, name):
+    make_shift(organization, start=soon(2), title="Rended meal")
+    response = client.get(LIST, {name: "a\x00"})
+    assert response.status_code == 200
+    assert "Rended meal" in response.text

@@ -176,12 +176,14 @@ def test_the_import_page_offers_the_templates_and_the_exports(signed_in, organiz
     assert export_url(organization, "xlsx") in text
 
 
-def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in, organization):
-    def meal(**changes):
-        row = dict(zip(HEADERS, [*MEAL, "serve", "", ""], strict=True))
-        row.update(changes)
-        return list(row.values())
+def meal(**changes):
+    """MEAL's line, serving, with some columns changed."""
+    row = dict(zip(HEADERS, [*MEAL, "serve", "", ""], strict=True))
+    row.update(changes)
+    return list(row.values())
 
+
+def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in, organization):
     rows = [
         meal(),
         meal(capacity="lots"),
@@ -223,6 +225,36 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in,
     assert "place: This field cannot be blank." in errors[16]
     assert "date: This field cannot be blank." in errors[17]
     assert "capacity: This field cannot be blank." in errors[17]
+    assert not Shift.objects.exists()
+
+
+def test_values_no_shift_can_have_are_explained_on_their_column(signed_in, organization):
+    # Daylight saving time starts on 8 March 2026 at 2:00 and ends on 1 November at 2:00.
+    rows = [
+        meal(capacity="1e999999999"),
+        meal(date="9999-12-31", start_time="23:00", end_time="23:59"),
+        meal(date="2026-03-08", start_time="02:30", end_time="03:00"),
+        meal(date="2026-03-08", start_time="01:30", end_time="02:15"),
+        meal(date="2026-11-01", start_time="01:30", end_time="02:30"),
+    ]
+    errors = sheets.line_errors(upload(signed_in, organization, csv_file(rows)))
+    assert set(errors) == {2, 3, 4, 5}
+    assert "capacity: Enter at most 500." in errors[2]
+    assert "date: Shifts can be posted up to two years ahead: 9999-12-31 is too far." in errors[3]
+    skipped = "{}: The clocks go forward on 2026-03-08, so there is no {} that day."
+    assert skipped.format("start_time", "02:30") in errors[4]
+    assert skipped.format("end_time", "02:15") in errors[5]
+    for line in errors.values():
+        assert "could not be imported" not in line
+        assert "Constraint" not in line
+    assert not Shift.objects.exists()
+
+
+@pytest.mark.parametrize("row_id", ["Infinity", "-Infinity", "NaN", "1e999999999", "x"])
+def test_an_id_that_is_not_a_number_is_an_error_on_its_line(signed_in, organization, row_id):
+    response = upload(signed_in, organization, csv_file([[row_id, *meal()]], ID_HEADERS))
+    errors = sheets.line_errors(response)
+    assert f"id: There is no row with id {row_id} in Rended Heart." in errors[2]
     assert not Shift.objects.exists()
 
 

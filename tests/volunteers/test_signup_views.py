@@ -211,6 +211,39 @@ def test_the_guest_form_explains_bad_input_and_keeps_what_was_typed(client, shif
     assert not SignUp.objects.exists()
 
 
+# A valid address longer than the 254 characters an email column holds, and one that
+# grows past them once kept lower-case ("İ" is two characters then).
+TOO_LONG = ["c" * 64 + "@" + ".".join(["d" * 63] * 3) + ".com", "İ" * 200 + "@example.test"]
+
+
+@pytest.mark.parametrize("email", TOO_LONG, ids=["260 characters", "longer lower-cased"])
+def test_a_guest_address_too_long_to_keep_is_explained_and_kept(client, shift, email):
+    response = client.post(signup_url(shift), {"name": "Gina", "email": email})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.text
+    assert f'value="{email}"' in response.text
+    assert not SignUp.objects.exists()
+    assert not mail.outbox
+
+
+@pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning")
+def test_the_longest_guest_address_is_limited_in_the_database_cache(client, organization, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hearth_cache",
+        },
+    }
+    longest = "c" * 64 + "@" + ".".join(["d" * 63] * 2) + "." + "d" * 57 + ".com"
+    assert len(longest) == 254
+    for i in range(6):
+        shift = make_shift(organization, start=timezone.now() + timedelta(days=2 + i))
+        response = client.post(signup_url(shift), {"name": "Gina", "email": longest})
+    assert "Too many sign-ups from here in the last hour." in response.text
+    assert SignUp.objects.filter(guest_email=longest).count() == 5
+
+
 def test_a_guest_who_signed_up_in_spanish_gets_spanish_links(client, shift):
     client.post(f"/es{signup_url(shift)}", {"name": "Gina", "email": "gina@example.test"})
     signup = SignUp.objects.get()
@@ -289,6 +322,7 @@ def test_a_forged_or_altered_link_is_not_found(client, shift, volunteer):
     assert client.get(reverse("volunteers:signup_link", args=[token + "x"])).status_code == 404
     forged = reverse("volunteers:signup_link", args=[f"{signup.pk}:forged"])
     assert client.get(forged).status_code == 404
+    assert client.get("/shifts/place/%00/").status_code == 404
 
 
 def test_guest_sign_ups_are_limited_so_the_form_cannot_flood_an_inbox(client, organization):
