@@ -2,9 +2,10 @@
 loads anything from another host (conftest's `new_context` records every attempt)."""
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.views import bad_request, server_error
+from volunteers.models import Shift
 
 from .conftest import assert_accessible, assert_no_external_requests, log_in
 
@@ -31,9 +32,30 @@ PUBLIC_PAGES = {
     "a button's address": "/shifts/1/sign-up/",
 }
 ERROR_STATUS = {PUBLIC_PAGES["not found"]: 404, PUBLIC_PAGES["a button's address"]: 405}
+# "{shift}" stands for one of the organization's shifts from the demo data.
 COORDINATOR_PAGES = {
     "profile": "/me/",
+    "manage index": "/manage/",
     "organization edit": f"/manage/{ORGANIZATION}/",
+    "shifts": f"/shifts/manage/{ORGANIZATION}/",
+    "new shift": f"/shifts/manage/{ORGANIZATION}/new/",
+    "shift import": f"/shifts/manage/{ORGANIZATION}/import/",
+    "verifications": f"/shifts/manage/{ORGANIZATION}/verifications/",
+    "hours report": f"/shifts/manage/{ORGANIZATION}/hours/",
+    "roster": "/shifts/manage/shift/{shift}/",
+    "shift edit": "/shifts/manage/shift/{shift}/edit/",
+    "shift cancel": "/shifts/manage/shift/{shift}/cancel/",
+    "needs": f"/needs/manage/{ORGANIZATION}/",
+    "drop-off": f"/needs/manage/{ORGANIZATION}/drop-off/",
+    "donations": f"/needs/manage/{ORGANIZATION}/donations/",
+}
+# The pages of a person's own account: a volunteer's, and a donor's.
+ACCOUNT_PAGES = {
+    "my shifts": ("volunteer@hearth.demo", "/shifts/mine/"),
+    "my past shifts": ("volunteer@hearth.demo", "/shifts/mine/past/"),
+    "my pledges": ("donor@hearth.demo", "/needs/pledges/"),
+    "my gifts": ("donor@hearth.demo", "/needs/my-gifts/"),
+    "delete my account": ("donor@hearth.demo", "/me/delete/"),
 }
 
 
@@ -58,6 +80,18 @@ def test_coordinator_page_is_accessible_and_self_contained(
     page, external_requests, demo_data, path, prefix
 ):
     log_in(page, COORDINATOR, language_prefix=prefix)
+    shift = Shift.objects.filter(organization__slug=ORGANIZATION, start__gt=timezone.now())
+    visit(page, prefix + path.format(shift=shift.earliest("start").pk))
+    assert_accessible(page)
+    assert_no_external_requests(external_requests)
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES.values(), ids=LANGUAGES.keys())
+@pytest.mark.parametrize(("email", "path"), ACCOUNT_PAGES.values(), ids=ACCOUNT_PAGES.keys())
+def test_a_persons_own_page_is_accessible_and_self_contained(
+    page, external_requests, demo_data, email, path, prefix
+):
+    log_in(page, email, language_prefix=prefix)
     visit(page, f"{prefix}{path}")
     assert_accessible(page)
     assert_no_external_requests(external_requests)
