@@ -1,7 +1,7 @@
 """iCalendar files: one shift, or a volunteer's private feed. Public details only: a
 ride's pickup point and contact never leave the site."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,6 +15,16 @@ from .models import SignUp
 
 # Past shifts stay in the feed this long, so a calendar keeps recent history.
 FEED_HISTORY = timedelta(days=90)
+# How often a subscribed calendar should fetch the feed again.
+FEED_REFRESH = timedelta(hours=1)
+# An event's SEQUENCE must grow whenever it changes, so that calendars take the new
+# version: the seconds from this moment to its last change do, and stay well within
+# the 32-bit integer calendar programs keep it in.
+SEQUENCE_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _host():
+    return settings.SITE_URL.split("://")[-1]
 
 
 def _event(shift):
@@ -27,7 +37,7 @@ def _event(shift):
         lines.append(shift.description)
     lines.append(url)
     event = Event.new(
-        uid=f"shift-{shift.pk}@{settings.SITE_URL.split('://')[-1]}",
+        uid=f"shift-{shift.pk}@{_host()}",
         summary=shift.title,
         start=shift.start.astimezone(tz),
         end=shift.end.astimezone(tz),
@@ -35,13 +45,14 @@ def _event(shift):
         description="\n".join(lines),
         url=url,
         last_modified=shift.updated_at,
+        sequence=max(0, int((shift.updated_at - SEQUENCE_EPOCH).total_seconds())),
         status="CANCELLED" if shift.is_cancelled else "CONFIRMED",
     )
     return event
 
 
-def _calendar(name, shifts):
-    calendar = Calendar.new(name=name, prodid="-//Hearth//Volunteer shifts//EN")
+def _calendar(shifts, uid, **properties):
+    calendar = Calendar.new(uid=uid, prodid="-//Hearth//Volunteer shifts//EN", **properties)
     for shift in shifts:
         calendar.add_component(_event(shift))
     calendar.add_missing_timezones()
@@ -49,7 +60,9 @@ def _calendar(name, shifts):
 
 
 def single(shift):
-    return _calendar(shift.title, [shift])
+    """One event to add to a calendar. Unnamed: a named file is a calendar of its own to
+    Outlook, which would open it beside the person's calendar instead of adding to it."""
+    return _calendar([shift], uid=f"shift-{shift.pk}-file@{_host()}")
 
 
 def feed(user):
@@ -64,7 +77,12 @@ def feed(user):
         .select_related("shift__organization")
         .order_by("shift__start")
     )
-    return _calendar("Hearth", [signup.shift for signup in signups])
+    return _calendar(
+        [signup.shift for signup in signups],
+        uid=f"feed-{user.pk}@{_host()}",
+        name="Hearth",
+        refresh_interval=FEED_REFRESH,
+    )
 
 
 def response(calendar, filename):

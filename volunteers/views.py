@@ -381,7 +381,12 @@ def calendar_renew(request):
 @require_safe
 def calendar_feed(request, token):
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    return calendars.response(calendars.feed(feed.user), "hearth-shifts.ics")
+    # In the language the volunteer chose for what Hearth sends them, whichever page's
+    # address they copied.
+    with translation.override(feed.user.language):
+        response = calendars.response(calendars.feed(feed.user), "hearth-shifts.ics")
+    response["Content-Language"] = feed.user.language
+    return response
 
 
 @require_safe

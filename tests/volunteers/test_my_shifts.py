@@ -272,6 +272,43 @@ def test_a_shift_ics_file_parses_with_the_right_time_zone(client, organization):
     assert str(event["URL"]).endswith(shift.get_absolute_url())
 
 
+def test_a_shift_ics_file_is_one_event_to_add_not_a_calendar_of_its_own(client, organization):
+    shift = make_shift(organization)
+    url = reverse("volunteers:shift_ics", args=[shift.pk])
+    first, again = parse(client.get(url)), parse(client.get(url))
+    assert "X-WR-CALNAME" not in first and "NAME" not in first
+    assert first["UID"] == again["UID"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_changed_shift_is_a_later_version_of_the_same_event(client, organization, volunteer):
+    shift = make_shift(organization, start=at(400, 17))
+    make_signup(shift, volunteer)
+    (before,) = parse(client.get(feed_url(volunteer))).events
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        shift.start, shift.end = at(400, 19), at(400, 21)
+        shift.save()
+    calendar = parse(client.get(feed_url(volunteer)))
+    (after,) = calendar.events
+    assert after["UID"] == before["UID"]
+    assert after["SEQUENCE"] > before["SEQUENCE"]
+    assert after.start == at(400, 19)
+    assert calendar["REFRESH-INTERVAL"].dt == timedelta(hours=1)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_feed_speaks_the_volunteers_language_whichever_address_was_copied(client, organization):
+    lucia = make_user("lucia@example.test", "Lucía", language="es")
+    make_signup(make_shift(organization, start=at(400, 17)), lucia)
+    english_address = feed_url(lucia)
+    assert not english_address.startswith("/es/")
+    response = client.get(english_address)
+    assert response["Content-Language"] == "es"
+    (event,) = parse(response).events
+    assert "Comida" in str(event["DESCRIPTION"])
+    assert "/es/shifts/" in str(event["URL"])
+
+
 def test_a_wrong_or_renewed_feed_token_is_not_found(client, volunteer):
     old = feed_url(volunteer)
     assert client.get(old).status_code == 200
