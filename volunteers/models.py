@@ -521,6 +521,12 @@ class SignUp(models.Model):
     def get_status_display(self):
         return choice_label(self.Status, self.status)
 
+    @property
+    def reminder_to_come(self):
+        """Whether a reminder is still due: a confirmed place not yet reminded for this
+        start (one that close to the start counts its sign-up email as the reminder)."""
+        return self.status == self.Status.CONFIRMED and self.reminded_for != self.shift.start
+
     def can_cancel(self, now=None):
         now = now or timezone.now()
         if self.status == self.Status.CANCELLED or self.shift.has_started(now):

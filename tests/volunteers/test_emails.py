@@ -1,8 +1,10 @@
 """What the emails say, in the reader's language, and what they never say."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.conftest import make_user
 from volunteers.services import guest_signup_create, signup_create
@@ -52,3 +54,23 @@ def test_a_guest_gets_a_confirmation_link_that_also_cancels(shift):
     (email,) = mail.outbox
     assert email.subject == "Confirm your place: Community meal"
     assert "the same link lets you cancel later" in email.body
+
+
+def test_the_sign_up_email_promises_a_reminder_only_when_one_will_come(organization, volunteer):
+    later = make_shift(organization, title="Next week", start=timezone.now() + timedelta(days=7))
+    soon = make_shift(organization, title="Tonight", start=timezone.now() + timedelta(hours=3))
+    full = make_shift(organization, title="Full", capacity=1)
+    signup_create(shift=full, volunteer=make_user("first@example.test"))
+    mail.outbox.clear()
+    for shift in (later, soon, full):
+        signup_create(shift=shift, volunteer=volunteer)
+    promised = {
+        email.subject: "We will remind you the day before." in email.body for email in mail.outbox
+    }
+    assert promised == {
+        "You are signed up: Next week": True,
+        "You are signed up: Tonight": False,  # this email is the reminder
+        "You are on the waitlist: Full": False,
+    }
+    for email in mail.outbox:
+        assert "If your plans change, cancel here" in email.body
