@@ -26,5 +26,6 @@ def send_donation_receipt(donation_id):
             donation.donor_email,
             {"donation": donation, "organization": donation.organization},
             language=donation.language,
+            reply_to=donation.organization.email or None,
         )
     return True

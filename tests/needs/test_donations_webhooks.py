@@ -34,6 +34,7 @@ def test_completed_checkout_marks_the_gift_received_and_emails_a_receipt(send, d
     organization = donation.organization
     organization.legal_name = "Rended Heart Inc."
     organization.ein = "12-3456789"
+    organization.email = "give@rended-heart.test"
     organization.save()
     response = send(completed(donation))
     assert response.status_code == 200
@@ -44,6 +45,7 @@ def test_completed_checkout_marks_the_gift_received_and_emails_a_receipt(send, d
     assert len(mail.outbox) == 1
     receipt = mail.outbox[0]
     assert receipt.to == ["donor@example.test"]
+    assert receipt.reply_to == ["give@rended-heart.test"]
     for fact in ["Rended Heart Inc.", "12-3456789", "$50", "No goods or services were provided"]:
         assert fact in receipt.body
 
