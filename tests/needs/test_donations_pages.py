@@ -235,6 +235,21 @@ def test_coordinator_connects_the_organizations_own_stripe_account(
     assert "Connected: donors can give by card" in response.text
 
 
+def test_the_donations_page_asks_for_what_receipts_need_until_it_is_there(
+    client, organization, coordinator
+):
+    connect(organization)
+    client.force_login(coordinator)
+    url = reverse("needs:manage_donations", args=[organization.slug])
+    edit_url = reverse("core:organization_edit", args=[organization.slug])
+    text = client.get(url).text
+    assert "Donors' receipts give your organization's legal name and EIN" in text
+    assert f'<a href="{edit_url}">Add them' in text
+    organization.legal_name, organization.ein = "Rended Heart Inc.", "12-3456789"
+    organization.save()
+    assert "legal name and EIN" not in client.get(url).text
+
+
 def test_coordinator_sets_a_monthly_goal_and_bad_input_is_explained(
     client, organization, coordinator
 ):
