@@ -25,6 +25,8 @@ class FakeStripe:
     def __init__(self):
         self.requests: list[RecordedRequest] = []
         self.accounts: dict[str, dict] = {}
+        # Subscriptions cancelled at Stripe (by Hearth, or in the organization's Dashboard).
+        self.canceled_subscriptions: set[str] = set()
         self.failures: list[tuple[int, dict]] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -42,9 +44,12 @@ class FakeStripe:
         self._server.shutdown()
         self._server.server_close()
 
-    def fail_next(self, status=402, message="Your card was declined.", kind="card_error"):
+    def fail_next(
+        self, status=402, message="Your card was declined.", kind="card_error", code=None
+    ):
         """Make the next request fail the way Stripe fails."""
-        self.failures.append((status, {"error": {"type": kind, "message": message}}))
+        error = {"type": kind, "message": message, **({"code": code} if code else {})}
+        self.failures.append((status, {"error": error}))
 
     def last(self, path):
         """The most recent request to a path."""
@@ -95,12 +100,22 @@ class FakeStripe:
                 "object": "billing_portal.session",
                 "url": f"https://billing.stripe.com/p/session/{self._next_id('bps')}",
             }
-        if method == "DELETE" and path.startswith("/v1/subscriptions/"):
-            return 200, {
-                "id": path.rsplit("/", 1)[1],
-                "object": "subscription",
-                "status": "canceled",
-            }
+        if path.startswith("/v1/subscriptions/"):
+            subscription = path.rsplit("/", 1)[1]
+            canceled = subscription in self.canceled_subscriptions
+            if method == "DELETE" and canceled:
+                # What Stripe answers to cancelling a cancelled subscription.
+                return 404, {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "resource_missing",
+                        "message": f"No such subscription: '{subscription}'",
+                    }
+                }
+            if method == "DELETE":
+                self.canceled_subscriptions.add(subscription)
+            status = "canceled" if method == "DELETE" or canceled else "active"
+            return 200, {"id": subscription, "object": "subscription", "status": status}
         return 404, {
             "error": {"type": "invalid_request_error", "message": f"No such route: {path}"}
         }

@@ -184,11 +184,19 @@ def account_apply_status(organization, account):
 
 
 def recurring_gift_cancel(gift):
-    """Cancel a monthly gift at Stripe; the webhook confirms it."""
+    """Cancel a monthly gift at Stripe; the webhook confirms it. A gift the organization
+    already cancelled in its Stripe Dashboard is cancelled here too, even before (or
+    without) that webhook: Stripe answers "No such subscription" to cancelling it again."""
+    subscriptions = stripe_client().v1.subscriptions
+    options = {"stripe_account": gift.organization.stripe_account_id}
     try:
-        stripe_client().v1.subscriptions.cancel(
-            gift.subscription_id, options={"stripe_account": gift.organization.stripe_account_id}
-        )
+        try:
+            subscriptions.cancel(gift.subscription_id, options=options)
+        except stripe.InvalidRequestError as error:
+            if error.code != "resource_missing":
+                raise
+            if subscriptions.retrieve(gift.subscription_id, options=options).status != "canceled":
+                raise
     except stripe.StripeError as error:
         raise DonationError(
             _("Stripe could not cancel the monthly gift. Please try again.")

@@ -113,17 +113,45 @@ def test_my_gifts_needs_a_login(client):
     assert client.get(reverse("needs:gift_summary", args=[2026])).status_code == 302
 
 
-def test_donor_cancels_a_monthly_gift_through_stripe(client, organization, donor, fake_stripe):
+@pytest.fixture
+def monthly_gift(organization, donor, fake_stripe):
     connect(organization)
-    gift = make_monthly_gift(organization, donor, subscription_id="sub_9")
-    client.force_login(donor)
+    return make_monthly_gift(organization, donor, subscription_id="sub_9")
+
+
+def cancel(client, gift):
+    """The donor presses Cancel on their monthly gift: the page they land on (and `gift`
+    reloaded)."""
+    client.force_login(gift.donor)
     response = client.post(reverse("needs:monthly_gift_cancel", args=[gift.pk]), follow=True)
-    assert "is canceled" in response.text
+    gift.refresh_from_db()
+    return response
+
+
+def test_donor_cancels_a_monthly_gift_through_stripe(client, monthly_gift, fake_stripe):
+    assert "is canceled" in cancel(client, monthly_gift).text
     sent = fake_stripe.last("/v1/subscriptions/sub_9")
     assert sent.method == "DELETE"
     assert sent.headers["Stripe-Account"] == ACCOUNT
-    gift.refresh_from_db()
-    assert gift.status == RecurringGift.Status.CANCELED
+    assert monthly_gift.status == RecurringGift.Status.CANCELED
+
+
+def test_a_gift_already_cancelled_in_the_stripe_dashboard_is_cancelled_here_too(
+    client, monthly_gift, fake_stripe
+):
+    fake_stripe.canceled_subscriptions.add("sub_9")  # its webhook has not arrived
+    assert "is canceled" in cancel(client, monthly_gift).text
+    assert fake_stripe.last("/v1/subscriptions/sub_9").method == "GET"
+    assert monthly_gift.status == RecurringGift.Status.CANCELED
+
+
+def test_a_gift_stripe_cannot_find_but_does_not_call_cancelled_stays_running(
+    client, monthly_gift, fake_stripe
+):
+    fake_stripe.fail_next(404, "No such subscription", "invalid_request_error", "resource_missing")
+    response = cancel(client, monthly_gift)
+    assert "Stripe could not cancel the monthly gift. Please try again." in response.text
+    assert monthly_gift.status == RecurringGift.Status.ACTIVE
 
 
 def test_nobody_else_can_cancel_a_donors_monthly_gift(
