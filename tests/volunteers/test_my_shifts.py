@@ -309,6 +309,14 @@ def test_the_feed_speaks_the_volunteers_language_whichever_address_was_copied(cl
     assert "/es/shifts/" in str(event["URL"])
 
 
+def test_my_shifts_gives_the_feed_to_copy_and_to_subscribe_to(client, volunteer):
+    client.force_login(volunteer)
+    html = client.get(MINE).text
+    address = f"testserver{feed_url(volunteer)}"
+    assert f'value="http://{address}"' in html
+    assert f'<a href="webcal://{address}">Subscribe in my calendar app</a>' in html
+
+
 def test_a_wrong_or_renewed_feed_token_is_not_found(client, volunteer):
     old = feed_url(volunteer)
     assert client.get(old).status_code == 200

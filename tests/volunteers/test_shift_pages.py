@@ -338,7 +338,21 @@ def test_a_shift_with_requirements_asks_visitors_to_log_in(client, organization)
     shift = make_shift(organization, min_age=18)
     html = client.get(shift.get_absolute_url()).text
     assert "needs an account" in html
+    assert (
+        f'href="{reverse("account_signup")}?next={shift.get_absolute_url()}">create an account'
+        in html
+    )
     assert "Your email" not in html
+    assert "verifies volunteers" not in html  # an age needs no one's verification
+
+
+def test_a_visitor_learns_how_to_become_a_verified_driver(client, organization):
+    organization.phone = "816-555-0199"
+    organization.save()
+    ride = make_ride(organization)
+    html = client.get(ride.get_absolute_url()).text
+    assert "Rended Heart verifies volunteers who have signed up for one of its shifts" in html
+    assert 'href="tel:816-555-0199"' in html
 
 
 def test_the_organization_page_lists_its_upcoming_shifts(client, organization, other_organization):
