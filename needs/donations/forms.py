@@ -62,10 +62,11 @@ class DonationForm(forms.Form):
         preset = data.get("preset")
         if preset is None:
             return data
-        if preset != "other":
+        text = (data.get("custom_amount") or "").strip().replace("$", "").replace(",", "")
+        # An amount typed in "Other amount" is the one meant, whichever button is chosen.
+        if preset != "other" and not text:
             data["amount_cents"] = int(preset) * 100
             return data
-        text = (data.get("custom_amount") or "").strip().replace("$", "").replace(",", "")
         try:
             dollars = Decimal(text)
         except InvalidOperation:

@@ -179,3 +179,11 @@ def test_an_email_longer_than_a_receipt_can_hold_is_refused_and_kept(
     assert f'value="{long_email}"' in response.text
     assert not Donation.objects.exists()
     assert fake_stripe.requests == []
+
+
+def test_an_amount_typed_in_other_is_the_gift_whichever_button_is_chosen(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    client.post(donate_url(organization), gift(preset="50", custom_amount="40"))
+    assert Donation.objects.get().amount_cents == 4000
