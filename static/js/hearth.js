@@ -1,4 +1,5 @@
-// Hearth's own script: the quick exit. No inline scripts anywhere (the CSP forbids them).
+// Hearth's own script: the quick exit, and showing what an htmx swap did. No inline
+// scripts anywhere (the CSP forbids them).
 (function () {
   "use strict";
 
@@ -18,5 +19,49 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" || event.key === "Esc") quickExit(event);
+  });
+
+  // After htmx replaces part of a page, show the person what came of it, where they
+  // are looking and where a keyboard or screen reader is: the first field with an
+  // error; else, when the focused control went with the old part, the message the
+  // answer brought, or the new part itself (brought into view if it starts above).
+  var added = [];
+
+  function firstOf(parts, selector) {
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      if (part.matches && part.matches(selector)) return part;
+      var inside = part.querySelector && part.querySelector(selector);
+      if (inside) return inside;
+    }
+    return null;
+  }
+
+  function show(element, scroll) {
+    var focusable = element.matches("input, select, textarea, button, a[href]");
+    if (!focusable && !element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
+    element.focus({ preventScroll: !scroll });
+  }
+
+  document.addEventListener("htmx:beforeSwap", function () {
+    added = [];
+  });
+  document.addEventListener("htmx:load", function (event) {
+    added.push(event.detail.elt);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var parts = added;
+    added = [];
+    var invalid = firstOf(parts, '[aria-invalid="true"]');
+    if (invalid) return show(invalid, true);
+    var focused = document.activeElement;
+    if (focused && focused !== document.body && focused.isConnected) return;
+    var message = firstOf(parts, "#messages .message");
+    if (message) return show(message.parentNode, true);
+    var part = parts.filter(function (p) { return p.id !== "messages"; })[0];
+    if (!part || !part.isConnected) return;
+    var above = part.getBoundingClientRect().top < 0;
+    if (above) part.scrollIntoView({ block: "start" });
+    show(part, false);
   });
 })();
