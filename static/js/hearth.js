@@ -21,6 +21,13 @@
     if (event.key === "Escape" || event.key === "Esc") quickExit(event);
   });
 
+  // A button that takes away someone's place or pledge asks first (its data-confirm is
+  // the question). With JavaScript off it submits at once, as the plain form it is.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+
   // After htmx replaces part of a page, show the person what came of it, where they
   // are looking and where a keyboard or screen reader is: the first field with an
   // error; else, when the focused control went with the old part, the message the

@@ -187,6 +187,14 @@ def test_a_coordinator_records_a_place_in_its_row_and_removes_someone(page, worl
     ana.refresh_from_db()
     assert (ana.attendance, ana.hours) == ("attended", 3)
 
+    # Removing asks first; saying no changes nothing.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    row.get_by_role("button", name="Remove from the roster").click()
+    assert asked == ["Take Ana off this shift's roster?"]
+    expect(page.locator(f"#signup-{ana.pk}")).to_have_count(1)
+    assert SignUp.objects.get(pk=ana.pk).status == SignUp.Status.CONFIRMED
+    page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="Remove from the roster").click()
 
     expect(page.locator("#messages")).to_contain_text("Ana is off the roster")
