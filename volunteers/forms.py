@@ -335,8 +335,14 @@ class ShiftCancelForm(forms.Form):
 
     def __init__(self, *args, shift, **kwargs):
         super().__init__(*args, **kwargs)
+        self.shift = shift
         if not shift.series_id:
             del self.fields["scope"]
+
+    def clean(self):
+        if self.shift.is_over:
+            raise forms.ValidationError(_("This shift is over: there is nothing left to cancel."))
+        return super().clean()
 
     @property
     def following(self):

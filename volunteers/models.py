@@ -254,6 +254,10 @@ class Shift(models.Model):
         return self.start <= (now or timezone.now())
 
     @property
+    def is_over(self):
+        return self.end <= timezone.now()
+
+    @property
     def duration_hours(self):
         return Decimal(int((self.end - self.start).total_seconds() // 60)) / 60
 

@@ -1,7 +1,7 @@
 """Coordinators create, edit, duplicate and cancel shifts and weekly series."""
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -433,6 +433,22 @@ def test_cancelling_a_shift_tells_everyone_who_held_a_place(
     assert shift.is_cancelled
     assert sorted(m.to[0] for m in mail.outbox) == ["volunteer@example.test", "w@example.test"]
     assert mail.outbox[0].subject == "Cancelled: Community meal"
+
+
+def test_a_shift_that_is_over_cannot_be_cancelled(client, organization, coordinator, volunteer):
+    shift = make_shift(organization, start=timezone.now() - timedelta(days=1))
+    make_signup(shift, volunteer)
+    client.force_login(coordinator)
+    roster = client.get(reverse("volunteers:shift_roster", args=[shift.pk])).text
+    assert "Cancel the shift" not in roster
+    url = reverse("volunteers:shift_cancel", args=[shift.pk])
+    for response in [client.get(url), client.post(url)]:
+        assert response.status_code == 200
+        assert "This shift is over: there is nothing left to cancel." in response.text
+        assert 'class="button button--danger"' not in response.text
+    shift.refresh_from_db()
+    assert not shift.is_cancelled
+    assert mail.outbox == []
 
 
 def test_cancelling_the_rest_of_a_series(client, organization, coordinator):
