@@ -1,6 +1,5 @@
 import json
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -24,6 +23,7 @@ from .forms import (
     OrganizationLinkFormSet,
     ProfileForm,
 )
+from .lib.hooks import app_hooks
 from .lib.pagecache import public_page
 from .models import Organization, OrganizationLink
 
@@ -35,13 +35,12 @@ def app_sections(hook, *args):
     dict's other keys are that template's context. Apps stay independent of core's views.
     """
     sections = []
-    for config in apps.get_app_configs():
-        if hasattr(config, hook):
-            section = getattr(config, hook)(*args)
-            if isinstance(section, list):
-                sections.extend(section)
-            elif section:
-                sections.append(section)
+    for add_section in app_hooks(hook):
+        section = add_section(*args)
+        if isinstance(section, list):
+            sections.extend(section)
+        elif section:
+            sections.append(section)
     return sections
 
 
@@ -142,9 +141,8 @@ def profile(request):
 def data_export(request):
     """Everything Hearth keeps about the signed-in person, as one JSON file."""
     data = {"exported_at": timezone.now().isoformat()}
-    for config in apps.get_app_configs():
-        if hasattr(config, "personal_data"):
-            data.update(config.personal_data(request.user))
+    for personal_data in app_hooks("personal_data"):
+        data.update(personal_data(request.user))
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )
@@ -161,9 +159,8 @@ def account_delete(request):
         try:
             # Apps first stop what must not outlive the account (monthly gifts at Stripe);
             # one that cannot raises ValidationError, and the account stays as it was.
-            for config in apps.get_app_configs():
-                if hasattr(config, "before_account_delete"):
-                    config.before_account_delete(user)
+            for before_account_delete in app_hooks("before_account_delete"):
+                before_account_delete(user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -187,10 +184,7 @@ def manage_index(request):
         raise Http404
     for organization in organizations:
         organization.manage_links = [
-            link
-            for config in apps.get_app_configs()
-            if hasattr(config, "manage_links")
-            for link in config.manage_links(organization)
+            link for links_of in app_hooks("manage_links") for link in links_of(organization)
         ]
     return TemplateResponse(request, "core/manage_index.html", {"organizations": organizations})
 

@@ -4,11 +4,11 @@ Idempotent: running it again updates the same rows instead of adding more.
 """
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.lib.hooks import app_hooks
 from core.models import Membership, Organization, OrganizationLink, OrganizationService, User
 
 DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - published demo password, refused outside DEBUG
@@ -138,9 +138,8 @@ class Command(BaseCommand):
             logins = self.people(organizations)
             # Each app adds its own sample data (shifts, needs, donations) through
             # an optional AppConfig.seed_demo(organizations, stdout).
-            for config in apps.get_app_configs():
-                if hasattr(config, "seed_demo"):
-                    config.seed_demo(organizations=organizations, stdout=self.stdout)
+            for seed_demo in app_hooks("seed_demo"):
+                seed_demo(organizations=organizations, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(organizations)} organizations.")
         )
