@@ -300,12 +300,26 @@ class ShiftEditForm(ShiftForm):
         super().__init__(*args, **kwargs)
         if not self.instance.series_id:
             del self.fields["scope"]
+        # Why the shift can no longer be edited, if it cannot; taken before the posted
+        # values reach the instance.
+        self.closed = (
+            None
+            if self.instance.can_be_changed
+            else _("This shift is cancelled, so it cannot be changed.")
+            if self.instance.is_cancelled
+            else _(
+                "This shift is over, so it cannot be changed. Record who came on its "
+                "roster, or duplicate it to run it again."
+            )
+        )
 
     @property
     def following(self):
         return self.cleaned_data.get("scope") == "following"
 
     def clean(self):
+        if self.closed:
+            raise forms.ValidationError(self.closed)
         data = super().clean()
         retimed = {"start", "date"} <= data.keys() and (data["start"], data["end"]) != (
             self.instance.start,

@@ -258,6 +258,12 @@ class Shift(models.Model):
         return self.end <= timezone.now()
 
     @property
+    def can_be_changed(self):
+        """Whether coordinators may still edit or cancel it: not once it is cancelled or
+        over, when a change would only email its people about a shift that is gone."""
+        return not self.is_cancelled and not self.is_over
+
+    @property
     def duration_hours(self):
         return Decimal(int((self.end - self.start).total_seconds() // 60)) / 60
 

@@ -451,6 +451,40 @@ def test_a_shift_that_is_over_cannot_be_cancelled(client, organization, coordina
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize(
+    ("closing", "reason"),
+    [("start", "This shift is over"), ("cancelled_at", "This shift is cancelled")],
+    ids=["over", "cancelled"],
+)
+def test_a_shift_that_is_over_or_cancelled_cannot_be_edited(
+    client, organization, coordinator, volunteer, closing, reason
+):
+    shift = make_shift(organization, capacity=1, **{closing: timezone.now() - timedelta(days=1)})
+    make_signup(shift, volunteer)
+    waiting = make_signup(shift, make_user("waiting@example.org"), status=SignUp.Status.WAITLISTED)
+    client.force_login(coordinator)
+    edit_url = reverse("volunteers:shift_edit", args=[shift.pk])
+    for page in ["shift_roster", "shift_detail"]:
+        assert edit_url not in client.get(reverse(f"volunteers:{page}", args=[shift.pk])).text
+    listing = reverse("volunteers:manage_shifts", args=[organization.slug])
+    assert edit_url not in client.get(listing, {"show": "past"}).text + client.get(listing).text
+    changes = edit_data(shift, title="Renamed", place="Elsewhere", capacity="5")
+    for response in [
+        client.get(edit_url),
+        client.post(edit_url, changes),
+        client.post(edit_url, changes, headers=HTMX),
+    ]:
+        assert response.status_code == 200
+        assert reason in response.text
+        assert 'id="shift-form"' in response.text
+        assert "Save changes" not in response.text
+    shift.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (shift.title, shift.capacity) == ("Community meal", 1)
+    assert waiting.status == SignUp.Status.WAITLISTED
+    assert mail.outbox == []
+
+
 def test_cancelling_the_rest_of_a_series(client, organization, coordinator):
     shifts = make_series(client, organization, coordinator)
     client.post(reverse("volunteers:shift_cancel", args=[shifts[2].pk]), {"scope": "following"})
