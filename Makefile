@@ -44,7 +44,7 @@ lock:
 
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete --extension html,txt,py,subject
-	$(BIN)/python manage.py compilemessages --ignore=.venv -l es
+	$(BIN)/python manage.py compilemessages --ignore=.venv -l es -l en
 
 # Load benchmark (bench/README.md): builds a synthetic data set at BENCH_SCALE, serves it
 # with gunicorn and production settings on 127.0.0.1, measures each page for

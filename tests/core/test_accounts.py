@@ -111,3 +111,32 @@ def test_logging_out_of_a_spanish_page_lands_on_the_spanish_home_page(client, vo
     client.force_login(volunteer)
     response = client.post("/es/accounts/logout/")
     assert response["Location"] == "/es/"
+
+
+def visible_words(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
+
+
+def test_account_pages_use_the_header_wording(client, volunteer):
+    login = visible_words(client.get(reverse("account_login")))
+    assert "Log in · Hearth" in login
+    assert "Remember me" in login
+    assert "Sign In" not in login
+    signup = visible_words(client.get(reverse("account_signup")))
+    assert "Sign up · Hearth" in signup
+    assert "Then please log in ." in signup
+    assert "Sign Up" not in signup
+    reset = visible_words(client.get(reverse("account_reset_password")))
+    assert "Reset your password" in reset
+    assert "Reset my password" in reset
+    client.force_login(volunteer)
+    logout = visible_words(client.get(reverse("account_logout")))
+    assert "Are you sure you want to log out?" in logout
+    assert "Sign Out" not in logout
+    assert logout.count("Log out") >= 3  # the header's button, the heading and the page's
+
+
+def test_account_pages_in_spanish_keep_allauths_spanish(client):
+    login = visible_words(client.get("/es/accounts/login/"))
+    assert "Iniciar sesión · Hearth" in login
+    assert "Log in" not in login
