@@ -84,17 +84,26 @@ class NeedsConfig(AppConfig):
         }
 
     def before_account_delete(self, user):
-        """Stop the person's monthly gifts at Stripe, or refuse the deletion.
+        """Stop the person's monthly gifts at Stripe, and close the payment pages of
+        those they started and did not pay, or refuse the deletion.
 
         Once the account is gone nobody can cancel them in Hearth, and the card
         would go on being charged every month.
         """
-        from .donations.services import DonationError, recurring_gift_cancel
-        from .models import RecurringGift
+        from .donations.services import (
+            DonationError,
+            monthly_checkout_close,
+            recurring_gift_cancel,
+        )
+        from .models import Donation, RecurringGift
 
-        for gift in RecurringGift.objects.for_donor(user).running():
+        stops = [
+            *((recurring_gift_cancel, g) for g in RecurringGift.objects.for_donor(user).running()),
+            *((monthly_checkout_close, d) for d in Donation.objects.monthly_checkouts_open(user)),
+        ]
+        for stop, gift in stops:
             try:
-                recurring_gift_cancel(gift)
+                stop(gift)
             except DonationError as error:
                 raise ValidationError(
                     _(

@@ -27,6 +27,7 @@ class FakeStripe:
         self.accounts: dict[str, dict] = {}
         # Subscriptions cancelled at Stripe (by Hearth, or in the organization's Dashboard).
         self.canceled_subscriptions: set[str] = set()
+        self.checkout_sessions: dict[str, dict] = {}
         self.failures: list[tuple[int, dict]] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -57,22 +58,53 @@ class FakeStripe:
         assert matches, f"no request to {path}; got {[r.path for r in self.requests]}"
         return matches[-1]
 
+    def pay_checkout(self, session_id, subscription=None):
+        """The donor pays on Stripe's page: the session is complete (a monthly one has
+        started `subscription`)."""
+        self.checkout_sessions[session_id].update(
+            status="complete", payment_status="paid", subscription=subscription
+        )
+
     def _next_id(self, prefix):
         return f"{prefix}_test_{next(self._ids):06d}"
 
     def _answer(self, method, path, params):
         if method == "POST" and path == "/v1/checkout/sessions":
             session_id = self._next_id("cs")
-            return 200, {
+            self.checkout_sessions[session_id] = {
                 "id": session_id,
                 "object": "checkout.session",
                 "url": f"https://checkout.stripe.com/c/pay/{session_id}",
                 "status": "open",
                 "payment_status": "unpaid",
                 "mode": params.get("mode"),
+                "subscription": None,
                 "livemode": False,
                 "metadata": _nested(params, "metadata"),
             }
+            return 200, self.checkout_sessions[session_id]
+        if path.startswith("/v1/checkout/sessions/"):
+            session_id, _slash, action = path.removeprefix("/v1/checkout/sessions/").partition("/")
+            session = self.checkout_sessions.get(session_id)
+            if session is None:
+                return 404, {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "resource_missing",
+                        "message": f"No such checkout.session: '{session_id}'",
+                    }
+                }
+            if method == "POST" and action == "expire":
+                if session["status"] != "open":
+                    return 400, {
+                        "error": {
+                            "type": "invalid_request_error",
+                            "message": 'Only Checkout Sessions with a status in ["open"] '
+                            "can be expired.",
+                        }
+                    }
+                session["status"] = "expired"
+            return 200, session
         if method == "POST" and path == "/v1/accounts":
             account = {
                 "id": self._next_id("acct"),

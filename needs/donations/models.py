@@ -55,6 +55,15 @@ class DonationQuerySet(models.QuerySet):
     def for_donor(self, user):
         return self.filter(donor=user).select_related("organization").order_by("-created_at")
 
+    def monthly_checkouts_open(self, user):
+        """Monthly gifts the person went to Stripe's payment page for and has not paid,
+        as far as Hearth knows."""
+        return (
+            self.for_donor(user)
+            .filter(frequency=Frequency.MONTHLY, status=Donation.Status.PENDING)
+            .exclude(checkout_session_id="")
+        )
+
 
 class RecurringGiftQuerySet(models.QuerySet):
     def running(self):

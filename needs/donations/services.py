@@ -187,16 +187,8 @@ def recurring_gift_cancel(gift):
     """Cancel a monthly gift at Stripe; the webhook confirms it. A gift the organization
     already cancelled in its Stripe Dashboard is cancelled here too, even before (or
     without) that webhook: Stripe answers "No such subscription" to cancelling it again."""
-    subscriptions = stripe_client().v1.subscriptions
-    options = {"stripe_account": gift.organization.stripe_account_id}
     try:
-        try:
-            subscriptions.cancel(gift.subscription_id, options=options)
-        except stripe.InvalidRequestError as error:
-            if error.code != "resource_missing":
-                raise
-            if subscriptions.retrieve(gift.subscription_id, options=options).status != "canceled":
-                raise
+        _cancel_subscription(gift.subscription_id, gift.organization)
     except stripe.StripeError as error:
         raise DonationError(
             _("Stripe could not cancel the monthly gift. Please try again.")
@@ -205,3 +197,40 @@ def recurring_gift_cancel(gift):
         RecurringGift.objects.filter(pk=gift.pk).update(
             status=RecurringGift.Status.CANCELED, canceled_at=timezone.now()
         )
+
+
+def _cancel_subscription(subscription_id, organization):
+    subscriptions = stripe_client().v1.subscriptions
+    options = {"stripe_account": organization.stripe_account_id}
+    try:
+        subscriptions.cancel(subscription_id, options=options)
+    except stripe.InvalidRequestError as error:
+        if error.code != "resource_missing":
+            raise
+        if subscriptions.retrieve(subscription_id, options=options).status != "canceled":
+            raise
+
+
+def monthly_checkout_close(donation):
+    """Close the payment page of a monthly gift the donor started and did not finish, so
+    that it can start no gift later (before their account goes, say). If it was paid a
+    moment ago and its webhook has not come yet, cancel the subscription it started."""
+    sessions = stripe_client().v1.checkout.sessions
+    options = {"stripe_account": donation.organization.stripe_account_id}
+    try:
+        try:
+            sessions.expire(donation.checkout_session_id, options=options)
+        except stripe.InvalidRequestError:
+            # No longer open: expired already, or paid.
+            session = sessions.retrieve(donation.checkout_session_id, options=options)
+            if session.status == "complete" and session.subscription:
+                _cancel_subscription(session.subscription, donation.organization)
+            elif session.status != "expired":
+                raise
+    except stripe.StripeError as error:
+        raise DonationError(
+            _("Stripe could not close the payment page. Please try again.")
+        ) from error
+    Donation.objects.filter(pk=donation.pk, status=Donation.Status.PENDING).update(
+        status=Donation.Status.EXPIRED
+    )

@@ -132,3 +132,60 @@ def test_the_data_download_has_my_donations_name_and_email_and_my_monthly_gifts(
         }
     ]
     assert "val@example.test" not in json.dumps(data)
+
+
+def start_gifts(client, organization, donor):
+    """The donor goes to Stripe's payment page for a monthly gift and for a one-time gift,
+    and pays neither there; returns the two pending donations."""
+    connect(organization)
+    client.force_login(donor)
+    for frequency in ["monthly", "once"]:
+        client.post(
+            reverse("needs:donate", args=[organization.slug]),
+            {"preset": "25", "custom_amount": "", "frequency": frequency, "name": "", "email": ""},
+        )
+    return Donation.objects.get(frequency="monthly"), Donation.objects.get(frequency="once")
+
+
+def test_deleting_the_account_closes_the_payment_page_of_a_monthly_gift_left_open(
+    client, organization, donor, fake_stripe
+):
+    monthly, once = start_gifts(client, organization, donor)
+    response = client.post(reverse("core:account_delete"), {"password": PASSWORD}, follow=True)
+    assert "Your account and your personal data have been deleted." in response.text
+    sent = fake_stripe.last(f"/v1/checkout/sessions/{monthly.checkout_session_id}/expire")
+    assert sent.headers["Stripe-Account"] == ACCOUNT
+    assert fake_stripe.checkout_sessions[monthly.checkout_session_id]["status"] == "expired"
+    monthly.refresh_from_db()
+    assert monthly.status == Donation.Status.EXPIRED
+    # A one-time gift paid later starts nothing that needs the account: it stays payable.
+    assert fake_stripe.checkout_sessions[once.checkout_session_id]["status"] == "open"
+    once.refresh_from_db()
+    assert once.status == Donation.Status.PENDING
+
+
+def test_a_monthly_gift_paid_just_before_the_deletion_is_cancelled_at_stripe(
+    client, organization, donor, fake_stripe
+):
+    monthly, _once = start_gifts(client, organization, donor)
+    fake_stripe.pay_checkout(monthly.checkout_session_id, subscription="sub_77")
+    client.post(reverse("core:account_delete"), {"password": PASSWORD})
+    assert not User.objects.filter(pk=donor.pk).exists()
+    assert fake_stripe.last("/v1/subscriptions/sub_77").method == "DELETE"
+    assert "sub_77" in fake_stripe.canceled_subscriptions
+
+
+def test_the_account_stays_when_stripe_cannot_close_a_monthly_payment_page(
+    client, settings, organization, donor, fake_stripe
+):
+    monthly, _once = start_gifts(client, organization, donor)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    response = client.post(reverse("core:account_delete"), {"password": PASSWORD})
+    assert (
+        "Your account was not deleted, because Stripe could not stop your monthly gift "
+        "to Rended Heart. Please try again in a moment."
+    ) in response.text
+    assert User.objects.filter(pk=donor.pk).exists()
+    monthly.refresh_from_db()
+    assert monthly.status == Donation.Status.PENDING
+    assert fake_stripe.checkout_sessions[monthly.checkout_session_id]["status"] == "open"
