@@ -12,6 +12,13 @@ PRESET_DOLLARS = [25, 50, 100, 250]
 class DonationForm(forms.Form):
     """A gift: a preset or custom amount in dollars, validated here, never in the browser alone."""
 
+    # Declared in the order of the page, which the error summary follows.
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=Frequency.choices,
+        widget=forms.RadioSelect,
+        initial=Frequency.ONCE,
+    )
     preset = forms.ChoiceField(
         label=_("Amount"),
         choices=[(str(d), f"${d}") for d in PRESET_DOLLARS] + [("other", _("Other amount"))],
@@ -24,12 +31,6 @@ class DonationForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("From $1 to $25,000."),
-    )
-    frequency = forms.ChoiceField(
-        label=_("How often"),
-        choices=Frequency.choices,
-        widget=forms.RadioSelect,
-        initial=Frequency.ONCE,
     )
     cover_fee = forms.BooleanField(
         label=_("Add the card processing fee so the organization receives my whole gift"),
@@ -60,7 +61,7 @@ class DonationForm(forms.Form):
     def clean(self):
         data = super().clean()
         preset = data.get("preset")
-        if preset is None:
+        if preset is None or self.has_error("custom_amount"):
             return data
         text = (data.get("custom_amount") or "").strip().replace("$", "").replace(",", "")
         # An amount typed in "Other amount" is the one meant, whichever button is chosen.
@@ -86,6 +87,14 @@ class DonationForm(forms.Form):
         else:
             data["amount_cents"] = int(dollars * 100)
         return data
+
+    def chosen_gift(self):
+        """(amount in cents, frequency) as chosen so far, whatever the other fields hold;
+        the amount is None while it is not a valid one."""
+        if not self.is_bound:
+            return int(self["preset"].initial) * 100, self["frequency"].initial
+        self.is_valid()
+        return self.cleaned_data.get("amount_cents"), self.cleaned_data.get("frequency")
 
 
 # A goal's dates stay near today: far ones mean a typo, and the year 9999 cannot be counted to.

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("give/<slug:slug>/", views.donate, name="donate"),
+    path("give/<slug:slug>/fee/", views.donate_fee, name="donate_fee"),
     path("give/thanks/<uuid:public_id>/", views.donation_return, name="donation_return"),
     path("my-gifts/", views.my_gifts, name="my_gifts"),
     path("my-gifts/<int:year>.txt", views.gift_summary, name="gift_summary"),

@@ -16,12 +16,13 @@ from core.lib.spreadsheets import export_response
 from core.models import Organization, OrganizationLink
 
 from .forms import DonationForm, DonationGoalForm
-from .models import Donation, DonationGoal, RecurringGift
+from .models import Donation, DonationGoal, Frequency, RecurringGift
 from .resources import DonationResource
 from .services import (
     DonationError,
     connect_refresh_status,
     connect_start_onboarding,
+    covered_fee_cents,
     donation_start_checkout,
     recurring_gift_cancel,
 )
@@ -67,8 +68,34 @@ def donate(request, slug):
             "outside_link": outside_link,
             "canceled": request.GET.get("canceled") == "1",
             "goal": active_goal(organization),
+            "fee_offer": fee_offer(form),
         },
     )
+
+
+@require_safe
+def donate_fee(request, slug):
+    """The "cover the fee" label for the amount being chosen, swapped in by htmx as it changes."""
+    organization = published_organization(slug)
+    form = DonationForm(request.GET)
+    return TemplateResponse(
+        request,
+        "needs/donate.html#fee",
+        {"organization": organization, "form": form, "fee_offer": fee_offer(form)},
+    )
+
+
+def fee_offer(form):
+    """What covering the card fee adds to the gift chosen in the form; None while its
+    amount is not valid."""
+    amount_cents, frequency = form.chosen_gift()
+    if amount_cents is None:
+        return None
+    return {
+        "amount_cents": amount_cents,
+        "fee_cents": covered_fee_cents(amount_cents),
+        "monthly": frequency == Frequency.MONTHLY,
+    }
 
 
 def active_goal(organization):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -62,7 +64,62 @@ def test_a_bad_amount_is_explained_in_the_browser(page, connected, fake_stripe):
     page.get_by_label("Otra cantidad", exact=True).check()
     page.get_by_label("Otra cantidad en dólares").fill("10.005")
     page.get_by_role("button", name="Continuar al pago seguro").click()
-    expect(page.get_by_text("Use como máximo dos dígitos para los centavos")).to_be_visible()
+    error = "Use como máximo dos dígitos para los centavos"
+    expect(page.locator("#id_custom_amount_error")).to_contain_text(error)
+    expect(page.get_by_role("alert").get_by_role("link", name=error)).to_be_visible()
     expect(page.get_by_label("Otra cantidad en dólares")).to_have_value("10.005")
     assert fake_stripe.requests == []
+    assert_accessible(page)
+
+
+def test_a_bad_gift_shows_a_summary_that_leads_to_each_field(page, connected, fake_stripe):
+    page.goto(f"/needs/give/{connected.slug}/")
+    page.get_by_label("Other amount", exact=True).check()
+    page.get_by_label("Other amount in US dollars").fill("abc")
+    page.get_by_label("Email for your receipt").fill("dana@")
+    page.get_by_role("button", name="Continue to secure payment").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading", name="Please check the following")).to_be_visible()
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Enter an amount in dollars, like 40 or 12.50.", "Enter a valid email address."]
+    )
+    assert_accessible(page)
+    summary.get_by_role("link", name="Enter a valid email address.").click()
+    expect(page.get_by_label("Email for your receipt")).to_be_focused()
+    expect(page.get_by_label("Email for your receipt")).to_have_value("dana@")
+    expect(page.get_by_label("Other amount in US dollars")).to_have_value("abc")
+    assert fake_stripe.requests == []
+
+
+def test_the_fee_offered_follows_the_amount_chosen(page, connected, settings):
+    settings.STRIPE_FEE_PERCENT = 2.9
+    settings.STRIPE_FEE_FIXED_CENTS = 30
+    page.goto(f"/needs/give/{connected.slug}/")
+    fee = page.locator("label[for=id_cover_fee]")
+    expect(fee).to_have_text("Add $1.81 to cover card fees, so Rended Heart receives the full $50")
+
+    page.get_by_label("$100", exact=True).check()
+    expect(fee).to_have_text("Add $3.30 to cover card fees, so Rended Heart receives the full $100")
+    page.get_by_label("Monthly").check()
+    expect(fee).to_have_text(
+        "Add $3.30 a month to cover card fees, so Rended Heart receives the full $100 each month"
+    )
+    # A typed amount wins over the button still chosen, as it does when the form is sent.
+    typed = page.get_by_label("Other amount in US dollars")
+    typed.press_sequentially("12.50")
+    expect(fee).to_have_text(
+        "Add $0.69 a month to cover card fees, so Rended Heart receives the full $12.50 each month"
+    )
+    expect(typed).to_be_focused()
+    typed.fill("12.5x")
+    expect(fee).to_have_text(
+        "Add the card processing fee so the organization receives my whole gift"
+    )
+    typed.fill("")
+    expect(fee).to_have_text(
+        "Add $3.30 a month to cover card fees, so Rended Heart receives the full $100 each month"
+    )
+    page.get_by_role("checkbox", name=re.compile(r"^Add \$3\.30 a month")).check()
     assert_accessible(page)

@@ -1,23 +1,12 @@
 import pytest
-from django.urls import reverse
 
 from core.models import OrganizationLink
 from needs.donations.models import Donation
 from needs.donations.services import covered_fee_cents
 from tests.conftest import make_organization
-from tests.needs.donation_helpers import ACCOUNT, connect
+from tests.needs.donation_helpers import ACCOUNT, connect, donate_url, gift
 
 pytestmark = pytest.mark.django_db
-
-
-def donate_url(organization):
-    return reverse("needs:donate", args=[organization.slug])
-
-
-def gift(**overrides):
-    data = {"preset": "50", "custom_amount": "", "frequency": "once", "name": "", "email": ""}
-    data.update(overrides)
-    return data
 
 
 def test_one_time_gift_creates_a_pending_donation_and_a_checkout_session(

@@ -8,7 +8,14 @@ from django.urls import reverse
 from core.models import User
 from needs.donations.models import Donation, Frequency, RecurringGift
 from tests.conftest import PASSWORD
-from tests.needs.donation_helpers import ACCOUNT, connect, make_donation, make_monthly_gift
+from tests.needs.donation_helpers import (
+    ACCOUNT,
+    connect,
+    donate_url,
+    gift,
+    make_donation,
+    make_monthly_gift,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,10 +147,7 @@ def start_gifts(client, organization, donor):
     connect(organization)
     client.force_login(donor)
     for frequency in ["monthly", "once"]:
-        client.post(
-            reverse("needs:donate", args=[organization.slug]),
-            {"preset": "25", "custom_amount": "", "frequency": frequency, "name": "", "email": ""},
-        )
+        client.post(donate_url(organization), gift(preset="25", frequency=frequency))
     return Donation.objects.get(frequency="monthly"), Donation.objects.get(frequency="once")
 
 
