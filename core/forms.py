@@ -50,6 +50,15 @@ class AccountDeleteForm(forms.Form):
         return password
 
 
+class ListFilterForm(forms.Form):
+    """The filter above a list, bound to the query string."""
+
+    @property
+    def filtering(self):
+        """Whether any of the filter's fields is set."""
+        return any(field.value() for field in self)
+
+
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search by name"),

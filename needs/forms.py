@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import ListFilterForm
 from core.models import Organization
 
 from .models import Category, DropOff, Need, Pledge, Priority
@@ -20,7 +21,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class NeedFilterForm(forms.Form):
+class NeedFilterForm(ListFilterForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,

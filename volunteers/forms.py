@@ -10,6 +10,7 @@ from django.utils.html import conditional_escape, escape, format_html, format_ht
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ListFilterForm
 from core.models import Organization
 
 from . import services
@@ -73,7 +74,7 @@ class DayField(forms.DateField):
             )
 
 
-class ShiftFilterForm(forms.Form):
+class ShiftFilterForm(ListFilterForm):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Shift.Kind.choices]
     )

@@ -28,6 +28,31 @@
     if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
   });
 
+  // A copy button (data-copy: the id of the field to copy; data-copied: what to say once
+  // done) is hidden in the page, as it does nothing without this script. It says it
+  // copied in the status region beside it; where the clipboard is out of reach it
+  // selects the text instead, for the person to copy themselves.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copy);
+    var status = button.parentNode.querySelector('[role="status"]');
+    function select() {
+      field.focus();
+      field.select();
+    }
+    if (!navigator.clipboard) return select();
+    navigator.clipboard.writeText(field.value).then(function () {
+      status.textContent = button.dataset.copied;
+    }, select);
+  });
+
   // After htmx replaces part of a page, show the person what came of it, where they
   // are looking and where a keyboard or screen reader is: the first field with an
   // error; else, when the focused control went with the old part, the message the
