@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -99,6 +100,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "core.lib.forms.FormRenderer"
 
 # Database: DATABASE_URL, or an SQLite file under var/ so a fresh clone runs.
 VAR_DIR.mkdir(exist_ok=True)

@@ -1,5 +1,6 @@
 """The public shift list and shift pages, the organization page and home page sections."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -434,3 +435,23 @@ def test_a_nul_character_in_a_filter_is_bad_input_not_an_error(client, organizat
     response = client.get(LIST, {name: "a\x00"})
     assert response.status_code == 200
     assert "Rended meal" in response.text
+
+
+def test_a_checkbox_comes_before_its_label_without_a_colon(client, organization, volunteer):
+    shift = make_shift(organization, min_age=18)
+    client.force_login(volunteer)
+    html = client.get(shift.get_absolute_url()).text
+    assert (
+        '<div class="field--check"><input type="checkbox" name="age_confirmed" required'
+        ' id="id_age_confirmed"> <label for="id_age_confirmed">'
+        "I am 18 years old or older.</label>"
+    ) in html
+    assert "older.:" not in html
+    response = client.post(reverse("volunteers:shift_signup", args=[shift.pk]))
+    assert re.search(
+        r'<div class="field--check"><ul class="errorlist" id="id_age_confirmed_error">'
+        r"<li>This shift is for volunteers 18 or older: please confirm your age.</li></ul>"
+        r'<input type="checkbox" name="age_confirmed" [^>]*'
+        r'aria-describedby="id_age_confirmed_error"[^>]*> <label for="id_age_confirmed">',
+        response.text,
+    )
