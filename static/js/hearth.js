@@ -6,7 +6,10 @@
   function quickExit(event) {
     if (event) event.preventDefault();
     var url = document.body.dataset.quickExitUrl;
-    // Hide the page at once, then replace this history entry so Back does not return here.
+    // The neutral site opens in a new tab, which has no Back to press. In this tab, the
+    // page hides at once and the neutral site replaces its history entry, so Back does
+    // not return here either.
+    window.open(url, "_blank", "noopener");
     document.documentElement.style.visibility = "hidden";
     document.title = "";
     window.location.replace(url);

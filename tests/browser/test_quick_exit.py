@@ -63,3 +63,23 @@ def test_esc_after_searching_the_directory_leaves_no_hearth_page_to_go_back_to(p
     expect(page).to_have_url(re.compile(r"/organizations/\?q=harbor"))
     search.press("Escape")
     assert_left_hearth_for_good(page, live_server)
+
+
+def test_quick_exit_opens_the_neutral_site_in_a_new_tab_with_no_way_back(
+    organization_page, live_server
+):
+    with organization_page.context.expect_page() as opened:
+        organization_page.get_by_role("link", name="Quick exit").click()
+    tab = opened.value
+    tab.wait_for_url(NEUTRAL_SITE)
+    expect(tab).to_have_title("Weather")
+    assert tab.evaluate("history.length") == 1
+    assert tab.evaluate("window.opener") is None  # nothing links it back to Hearth
+    assert_left_hearth_for_good(organization_page, live_server)
+
+
+def test_esc_opens_the_neutral_site_in_a_new_tab_too(organization_page, live_server):
+    with organization_page.context.expect_page() as opened:
+        organization_page.keyboard.press("Escape")
+    opened.value.wait_for_url(NEUTRAL_SITE)
+    assert_left_hearth_for_good(organization_page, live_server)
