@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.lib.days import DayChecksMixin, outside_calendar
+
 
 class UserManager(BaseUserManager):
     """Users are known by email; there are no usernames."""
@@ -38,7 +40,7 @@ phone_validator = RegexValidator(
 )
 
 
-class User(AbstractUser):
+class User(DayChecksMixin, AbstractUser):
     username = None
     first_name = None
     last_name = None
@@ -64,6 +66,8 @@ class User(AbstractUser):
     REQUIRED_FIELDS = []
 
     objects = UserManager()
+
+    day_checks = {"last_login": outside_calendar, "date_joined": outside_calendar}
 
     class Meta:
         verbose_name = _("user")

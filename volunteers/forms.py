@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -11,26 +11,27 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ListFilterForm
+from core.lib.days import FIRST_DAY, LAST_DAY, outside_calendar
 from core.models import Organization
 
 from . import services
-from .models import SHIFT_DETAIL_FIELDS, Shift, ShiftPolicy, SignUp, TransportDetails, Verification
+from .models import (
+    SHIFT_DETAIL_FIELDS,
+    TOO_FAR,
+    Shift,
+    ShiftPolicy,
+    SignUp,
+    TransportDetails,
+    Verification,
+    last_shift_day,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
-# How far ahead a shift may be posted, as TOO_FAR says: plenty for any plan, and far from
-# the end of the calendar (year 9999), past which a shift's weeks cannot be counted.
-SHIFT_HORIZON = timedelta(days=2 * 365)
-TOO_FAR = _("Shifts can be posted up to two years ahead: %(day)s is too far.")
 CLOCKS_SKIP = _(
     "The clocks go forward on %(day)s, so there is no %(time)s that day. Choose another time."
 )
-
-# The days a filter or a report may name: any shift's, and far from the ends of the
-# calendar (years 1 and 9999), where the day after or the months before cannot be counted.
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2099, 12, 31)
 
 
 def local_midnight(day):
@@ -44,11 +45,6 @@ def local_moment(day, time):
     moment = timezone.make_aware(naive)
     # Read back through UTC, a time the clocks skip comes out an hour later.
     return moment if timezone.make_naive(moment.astimezone(UTC)) == naive else None
-
-
-def last_shift_day():
-    """The last day a shift may be posted for."""
-    return timezone.localdate() + SHIFT_HORIZON
 
 
 class DayField(forms.DateField):
@@ -66,12 +62,9 @@ class DayField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
-            raise forms.ValidationError(
-                _("Pick a day from %(first)s to %(last)s."),
-                code="out_of_range",
-                params={"first": date_format(FIRST_DAY), "last": date_format(LAST_DAY)},
-            )
+        error = value and outside_calendar(value)
+        if error:
+            raise forms.ValidationError(error, code="out_of_range")
 
 
 class ShiftFilterForm(ListFilterForm):

@@ -21,14 +21,32 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.lib.choices import choice_label
+from core.lib.days import DayChecksMixin, outside_calendar
 from core.lib.prepared import Parameter, PreparedQuery
 from core.models import Organization
 
 # A reminder goes out this long before a shift starts.
 REMINDER_LEAD = timedelta(hours=24)
+# How far ahead a shift may be posted, as TOO_FAR says: plenty for any plan, and far from
+# the end of the calendar (year 9999), past which a shift's weeks cannot be counted.
+SHIFT_HORIZON = timedelta(days=2 * 365)
+TOO_FAR = _("Shifts can be posted up to two years ahead: %(day)s is too far.")
+
+
+def last_shift_day():
+    """The last day a shift may be posted for."""
+    return timezone.localdate() + SHIFT_HORIZON
+
+
+def shift_day_error(day):
+    """What is wrong with a shift's start or end on `day`, or None."""
+    if day > last_shift_day():
+        return TOO_FAR % {"day": date_format(day)}
+    return outside_calendar(day)
 
 
 def _signup_count(status):
@@ -136,7 +154,7 @@ SHIFT_DETAIL_FIELDS = [
 ]
 
 
-class Shift(models.Model):
+class Shift(DayChecksMixin, models.Model):
     class Kind(models.TextChoices):
         MEAL = "meal", _("Meal")
         TRANSPORT = "transport", _("Transport")
@@ -222,6 +240,12 @@ class Shift(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ShiftQuerySet.as_manager()
+
+    day_checks = {
+        "start": shift_day_error,
+        "end": shift_day_error,
+        "cancelled_at": outside_calendar,
+    }
 
     class Meta:
         ordering = ["start", "pk"]
@@ -417,7 +441,7 @@ class SignUpQuerySet(models.QuerySet):
         )
 
 
-class SignUp(models.Model):
+class SignUp(DayChecksMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for email confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -466,6 +490,10 @@ class SignUp(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SignUpQuerySet.as_manager()
+
+    day_checks = dict.fromkeys(
+        ["queued_at", "reminded_for", "still_coming_at", "cancelled_at"], outside_calendar
+    )
 
     class Meta:
         verbose_name = _("sign-up")

@@ -24,8 +24,8 @@ from core.lib.spreadsheets import (
 from core.models import Organization
 
 from . import services
-from .forms import CLOCKS_SKIP, TOO_FAR, last_shift_day, local_moment
-from .models import SHIFT_DETAIL_FIELDS, Shift, TransportDetails
+from .forms import CLOCKS_SKIP, local_moment
+from .models import SHIFT_DETAIL_FIELDS, TOO_FAR, Shift, TransportDetails, last_shift_day
 
 # The day and times of a shift, in Kansas City time, become its start and end.
 TIME_COLUMNS = ("date", "start_time", "end_time")

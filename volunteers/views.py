@@ -46,7 +46,6 @@ from .forms import (
     ShiftPolicyForm,
     SignUpForm,
     VerificationForm,
-    last_shift_day,
 )
 from .models import (
     CalendarFeed,
@@ -55,6 +54,7 @@ from .models import (
     SignUp,
     TransportDetails,
     Verification,
+    last_shift_day,
     volunteer_totals,
 )
 from .resources import ShiftResource

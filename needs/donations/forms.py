@@ -1,10 +1,16 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_GIFT_CENTS, MIN_GIFT_CENTS, Donation, DonationGoal, Frequency
+from .models import (
+    MAX_GIFT_CENTS,
+    MIN_GIFT_CENTS,
+    Donation,
+    DonationGoal,
+    Frequency,
+    goal_day_error,
+)
 
 PRESET_DOLLARS = [25, 50, 100, 250]
 
@@ -97,10 +103,6 @@ class DonationForm(forms.Form):
         return self.cleaned_data.get("amount_cents"), self.cleaned_data.get("frequency")
 
 
-# A goal's dates stay near today: far ones mean a typo, and the year 9999 cannot be counted to.
-GOAL_DATES_WITHIN_DAYS = 5 * 366
-
-
 class DonationGoalForm(forms.ModelForm):
     target_dollars = forms.IntegerField(
         label=_("Goal in US dollars"), min_value=1, max_value=10_000_000
@@ -121,14 +123,13 @@ class DonationGoalForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
-        far = [
-            name
+        far = {
+            name: error
             for name in ("starts_on", "ends_on")
-            if data.get(name) and abs((data[name] - today).days) > GOAL_DATES_WITHIN_DAYS
-        ]
-        for name in far:
-            self.add_error(name, _("Choose a date within five years of today."))
+            if data.get(name) and (error := goal_day_error(data[name]))
+        }
+        for name, error in far.items():
+            self.add_error(name, error)
         if far:
             return data
         starts, ends = data.get("starts_on"), data.get("ends_on")

@@ -11,10 +11,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.lib.days import DayChecksMixin, outside_calendar
 from core.models import Organization
 
 MIN_GIFT_CENTS = 100
 MAX_GIFT_CENTS = 2_500_000
+# A goal's dates stay near today: far ones mean a typo, and the year 9999 cannot be counted to.
+GOAL_DATES_WITHIN_DAYS = 5 * 366
+
+
+def goal_day_error(day):
+    """What is wrong with a goal's start or end date on `day`, or None."""
+    if abs((day - timezone.localdate()).days) > GOAL_DATES_WITHIN_DAYS:
+        return _("Choose a date within five years of today.")
+    return None
 
 
 class Frequency(models.TextChoices):
@@ -74,7 +84,7 @@ class RecurringGiftQuerySet(models.QuerySet):
         return self.filter(donor=user).select_related("organization").order_by("created_at")
 
 
-class RecurringGift(models.Model):
+class RecurringGift(DayChecksMixin, models.Model):
     """A monthly gift: a Stripe subscription on the organization's account."""
 
     class Status(models.TextChoices):
@@ -102,6 +112,8 @@ class RecurringGift(models.Model):
     canceled_at = models.DateTimeField(null=True, blank=True)
 
     objects = RecurringGiftQuerySet.as_manager()
+
+    day_checks = {"canceled_at": outside_calendar}
 
     class Meta:
         verbose_name = _("monthly gift")
@@ -205,7 +217,7 @@ class Donation(models.Model):
         return reverse("needs:donation_return", args=[self.public_id])
 
 
-class DonationGoal(models.Model):
+class DonationGoal(DayChecksMixin, models.Model):
     class Period(models.TextChoices):
         MONTH = "month", _("Every month")
         CAMPAIGN = "campaign", _("A campaign with dates")
@@ -221,6 +233,8 @@ class DonationGoal(models.Model):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     is_active = models.BooleanField(_("show on the site"), default=True)
+
+    day_checks = {"starts_on": goal_day_error, "ends_on": goal_day_error}
 
     class Meta:
         verbose_name = _("donation goal")

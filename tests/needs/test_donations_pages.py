@@ -319,6 +319,28 @@ def test_a_goal_date_far_from_today_is_refused_and_the_pages_keep_working(
         assert client.get(page).status_code == 200
 
 
+def test_a_far_goal_date_is_explained_once_though_the_model_checks_it_too(
+    client, organization, coordinator
+):
+    # Saved in the admin before it checked the dates; hidden, so the pages still work.
+    DonationGoal.objects.create(
+        organization=organization,
+        title="Winter coats",
+        target_cents=90_000,
+        period=DonationGoal.Period.CAMPAIGN,
+        starts_on=datetime.date(2026, 11, 1),
+        ends_on=datetime.date(9999, 12, 31),
+        is_active=False,
+    )
+    client.force_login(coordinator)
+    url = reverse("needs:manage_donations", args=[organization.slug])
+    goal = {"title": "Warm coats", "target_dollars": "900", "period": "campaign"}
+    response = client.post(url, {**goal, "starts_on": "2026-11-01", "ends_on": "9999-12-31"})
+    assert response.status_code == 200
+    assert response.text.count("Choose a date within five years of today.") == 1
+    assert DonationGoal.objects.get().title == "Winter coats"
+
+
 @pytest.mark.parametrize("year", [0, 1999, 9999, 10000])
 def test_a_summary_for_a_year_no_gift_can_be_from_is_not_found(client, donor, year):
     client.force_login(donor)

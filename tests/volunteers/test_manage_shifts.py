@@ -223,6 +223,24 @@ def test_a_shift_more_than_two_years_ahead_is_explained_next_to_the_field(
     assert Shift.objects.count() == 2
 
 
+def test_editing_a_shift_saved_too_far_ahead_explains_it_once_beside_the_day(
+    client, organization, coordinator
+):
+    # Saved before the admin checked how far ahead a shift may be.
+    far = make_shift(organization, start=datetime(9999, 12, 31, 10, tzinfo=CHICAGO))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("volunteers:shift_edit", args=[far.pk]), edit_data(far, title="Renamed")
+    )
+    assert response.status_code == 200
+    message = "Shifts can be posted up to two years ahead: Dec. 31, 9999 is too far."
+    assert response.text.count(message) == 1
+    errors = re.search(r'id="id_date_error">(.*?)</ul>', response.text).group(1)
+    assert message in errors
+    far.refresh_from_db()
+    assert far.title == "Community meal"
+
+
 def test_htmx_errors_swap_the_form_and_success_loads_the_roster(client, organization, coordinator):
     client.force_login(coordinator)
     response = client.post(create_url(organization), shift_data(title=""), headers=HTMX)

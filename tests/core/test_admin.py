@@ -1,0 +1,332 @@
+"""The staff admin's dates and times: a value at an end of the calendar is refused beside
+its field, with the same rule and message as the rest of the site, instead of failing as
+the database converts it to UTC; a value in range still saves. Only site staff get in."""
+
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from needs.donations.models import DonationGoal, RecurringGift
+from tests.conftest import MIDDAY, make_user
+from tests.needs.donation_helpers import make_monthly_gift
+from tests.volunteers.conftest import make_shift, make_signup
+from volunteers.models import Shift, SignUp
+
+pytestmark = pytest.mark.django_db
+
+# A late evening of the calendar's last day is already the year 10000 in UTC.
+LAST_EVENING = ("9999-12-31", "23:00")
+FIRST_MORNING = ("0001-01-01", "00:00")
+EXTREMES = pytest.mark.parametrize(
+    "day_time", [LAST_EVENING, FIRST_MORNING], ids=["year 9999", "year 1"]
+)
+OUT_OF_RANGE = "Pick a day from Jan. 1, 2000 to Dec. 31, 2099."
+
+
+@pytest.fixture(autouse=True)
+def _midday():
+    with time_machine.travel(MIDDAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(make_user("staff@example.test", is_staff=True, is_superuser=True))
+    return client
+
+
+def moment(field, day, time):
+    """A datetime as the admin's split date and time inputs post it."""
+    return {f"{field}_0": day, f"{field}_1": time}
+
+
+def field_errors(response, field):
+    """The errors the admin page shows beside `field`."""
+    match = re.search(rf'id="id_{field}_error">(.*?)</ul>', response.text, re.S)
+    return match.group(1) if match else ""
+
+
+def add_and_change(client, name, pk, data):
+    """The admin's add page and the change page of object `pk`, both sent `data`."""
+    return [
+        client.post(reverse(f"admin:{name}_add"), data),
+        client.post(reverse(f"admin:{name}_change", args=[pk]), data),
+    ]
+
+
+def shift_form(organization, **changes):
+    """What the admin's shift page posts: a meal on 10 March 2026, without sign-ups."""
+    return {
+        "organization": organization.pk,
+        "kind": Shift.Kind.MEAL,
+        "title": "Community meal",
+        **moment("start", "2026-03-10", "17:00"),
+        **moment("end", "2026-03-10", "19:00"),
+        "place": "Willow Tree Room",
+        "capacity": "5",
+        "meal_role": Shift.MealRole.SERVE,
+        "round_trip": "on",
+        "pickup_window_minutes": "15",
+        "private_details-TOTAL_FORMS": "0",
+        "private_details-INITIAL_FORMS": "0",
+        "signups-TOTAL_FORMS": "0",
+        "signups-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
+def signup_form(shift, volunteer, **changes):
+    return {
+        "shift": shift.pk,
+        "volunteer": volunteer.pk,
+        "language": "en",
+        "status": SignUp.Status.CONFIRMED,
+        **moment("queued_at", "2026-03-01", "09:00"),
+        **changes,
+    }
+
+
+def monthly_gift_form(organization, subscription_id, **changes):
+    return {
+        "organization": organization.pk,
+        "amount_cents": "2500",
+        "fee_cents": "0",
+        "subscription_id": subscription_id,
+        "status": RecurringGift.Status.CANCELED,
+        **moment("canceled_at", "2026-03-01", "09:00"),
+        **changes,
+    }
+
+
+def goal_form(organization, **changes):
+    return {
+        "organization": organization.pk,
+        "title": "Winter coats",
+        "target_cents": "90000",
+        "period": DonationGoal.Period.CAMPAIGN,
+        "starts_on": "2026-03-01",
+        "ends_on": "2026-04-30",
+        "is_active": "on",
+        **changes,
+    }
+
+
+def user_form(user, **changes):
+    return {
+        "email": user.email,
+        "name": user.name,
+        "is_active": "on",
+        **moment("date_joined", "2026-01-05", "10:00"),
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("day_time", "message"),
+    [
+        (LAST_EVENING, "Shifts can be posted up to two years ahead: Dec. 31, 9999 is too far."),
+        (FIRST_MORNING, OUT_OF_RANGE),
+    ],
+    ids=["year 9999", "year 1"],
+)
+def test_a_shift_at_an_end_of_the_calendar_is_refused_beside_its_times(
+    staff, organization, day_time, message
+):
+    shift = make_shift(organization)
+    day, time = day_time
+    far = shift_form(organization, **moment("start", day, time), **moment("end", day, "23:59"))
+    for response in add_and_change(staff, "volunteers_shift", shift.pk, far):
+        assert response.status_code == 200
+        assert message in field_errors(response, "start")
+        assert message in field_errors(response, "end")
+    assert Shift.objects.get() == shift
+    assert (Shift.objects.get().start, Shift.objects.get().end) == (shift.start, shift.end)
+
+
+@EXTREMES
+def test_a_shift_cancelled_at_an_end_of_the_calendar_is_refused(staff, organization, day_time):
+    shift = make_shift(organization)
+    far = shift_form(organization, **moment("cancelled_at", *day_time))
+    for response in add_and_change(staff, "volunteers_shift", shift.pk, far):
+        assert response.status_code == 200
+        assert OUT_OF_RANGE in field_errors(response, "cancelled_at")
+    assert Shift.objects.get() == shift
+    assert Shift.objects.get().cancelled_at is None
+
+
+def test_a_shift_up_to_two_years_ahead_saves_in_the_admin(staff, organization):
+    shift = make_shift(organization)
+    # MIDDAY is 4 March 2026: shifts can be posted until 3 March 2028.
+    last = {**moment("start", "2028-03-03", "17:00"), **moment("end", "2028-03-03", "19:00")}
+    for response in add_and_change(staff, "volunteers_shift", shift.pk, shift_form(organization)):
+        assert response.status_code == 302
+    response = staff.post(
+        reverse("admin:volunteers_shift_change", args=[shift.pk]),
+        shift_form(organization, **last, **moment("cancelled_at", "2026-03-04", "11:00")),
+    )
+    assert response.status_code == 302
+    assert Shift.objects.count() == 2
+    shift.refresh_from_db()
+    assert shift.start.isoformat() == "2028-03-03T23:00:00+00:00"
+    assert shift.is_cancelled
+
+
+@pytest.mark.parametrize("field", ["queued_at", "reminded_for", "still_coming_at", "cancelled_at"])
+@EXTREMES
+def test_a_sign_up_moment_at_an_end_of_the_calendar_is_refused(
+    staff, organization, volunteer, field, day_time
+):
+    shift = make_shift(organization)
+    signup = make_signup(shift, volunteer)
+    before = getattr(signup, field)
+    far = {**moment(field, *day_time), "status": SignUp.Status.CANCELLED}
+    responses = [
+        staff.post(
+            reverse("admin:volunteers_signup_add"),
+            signup_form(shift, make_user("another@example.test"), **far),
+        ),
+        staff.post(
+            reverse("admin:volunteers_signup_change", args=[signup.pk]),
+            signup_form(shift, volunteer, **far),
+        ),
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        assert OUT_OF_RANGE in field_errors(response, field)
+    assert SignUp.objects.get() == signup
+    signup.refresh_from_db()
+    assert (signup.status, getattr(signup, field)) == (SignUp.Status.CONFIRMED, before)
+
+
+def test_sign_up_moments_in_range_save_in_the_admin(staff, organization, volunteer):
+    shift = make_shift(organization)
+    signup = make_signup(shift, volunteer)
+    data = signup_form(shift, volunteer, status=SignUp.Status.CANCELLED)
+    for name in ["reminded_for", "still_coming_at", "cancelled_at"]:
+        data.update(moment(name, "2026-03-04", "11:00"))
+    response = staff.post(reverse("admin:volunteers_signup_change", args=[signup.pk]), data)
+    assert response.status_code == 302
+    signup.refresh_from_db()
+    assert signup.cancelled_at.isoformat() == "2026-03-04T17:00:00+00:00"
+    response = staff.post(
+        reverse("admin:volunteers_signup_add"), signup_form(shift, make_user("b@example.test"))
+    )
+    assert response.status_code == 302
+    assert SignUp.objects.count() == 2
+
+
+@EXTREMES
+def test_a_monthly_gift_canceled_at_an_end_of_the_calendar_is_refused(
+    staff, organization, volunteer, day_time
+):
+    gift = make_monthly_gift(organization, volunteer)
+    responses = [
+        staff.post(
+            reverse("admin:needs_recurringgift_add"),
+            monthly_gift_form(organization, "sub_new", **moment("canceled_at", *day_time)),
+        ),
+        staff.post(
+            reverse("admin:needs_recurringgift_change", args=[gift.pk]),
+            monthly_gift_form(
+                organization, gift.subscription_id, **moment("canceled_at", *day_time)
+            ),
+        ),
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        assert OUT_OF_RANGE in field_errors(response, "canceled_at")
+    assert RecurringGift.objects.get() == gift
+    gift.refresh_from_db()
+    assert (gift.status, gift.canceled_at) == (RecurringGift.Status.ACTIVE, None)
+
+
+def test_a_monthly_gift_canceled_in_range_saves_in_the_admin(staff, organization, volunteer):
+    gift = make_monthly_gift(organization, volunteer)
+    url = reverse("admin:needs_recurringgift_change", args=[gift.pk])
+    assert staff.post(url, monthly_gift_form(organization, gift.subscription_id)).status_code == 302
+    gift.refresh_from_db()
+    assert gift.canceled_at.isoformat() == "2026-03-01T15:00:00+00:00"
+    add = staff.post(
+        reverse("admin:needs_recurringgift_add"), monthly_gift_form(organization, "sub_new")
+    )
+    assert add.status_code == 302
+    assert RecurringGift.objects.count() == 2
+
+
+@pytest.mark.parametrize("field", ["starts_on", "ends_on"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"], ids=["year 9999", "year 1"])
+def test_a_goal_date_far_from_today_is_refused_beside_it(staff, organization, field, day):
+    goal = DonationGoal.objects.create(organization=organization, title="Rent", target_cents=500)
+    for response in add_and_change(
+        staff, "needs_donationgoal", goal.pk, goal_form(organization, **{field: day})
+    ):
+        assert response.status_code == 200
+        assert "Choose a date within five years of today." in field_errors(response, field)
+    assert DonationGoal.objects.get() == goal
+    goal.refresh_from_db()
+    assert (goal.title, goal.starts_on, goal.ends_on) == ("Rent", None, None)
+    # The public pages that count the goal's gifts keep working.
+    for page in [
+        organization.get_absolute_url(),
+        reverse("needs:donate", args=[organization.slug]),
+    ]:
+        assert staff.get(page).status_code == 200
+
+
+def test_goal_dates_within_five_years_save_in_the_admin(staff, organization):
+    goal = DonationGoal.objects.create(organization=organization, title="Rent", target_cents=500)
+    in_range = goal_form(organization, starts_on="2021-03-06", ends_on="2031-03-03")
+    for response in add_and_change(staff, "needs_donationgoal", goal.pk, in_range):
+        assert response.status_code == 302
+    assert DonationGoal.objects.filter(ends_on="2031-03-03").count() == 2
+
+
+@pytest.mark.parametrize("field", ["last_login", "date_joined"])
+@EXTREMES
+def test_a_user_date_at_an_end_of_the_calendar_is_refused(staff, volunteer, field, day_time):
+    before = getattr(volunteer, field)
+    url = reverse("admin:core_user_change", args=[volunteer.pk])
+    response = staff.post(url, user_form(volunteer, name="Renamed", **moment(field, *day_time)))
+    assert response.status_code == 200
+    assert OUT_OF_RANGE in field_errors(response, field)
+    volunteer.refresh_from_db()
+    assert (volunteer.name, getattr(volunteer, field)) == ("Val Volunteer", before)
+
+
+def test_user_dates_in_range_save_in_the_admin(staff, volunteer):
+    url = reverse("admin:core_user_change", args=[volunteer.pk])
+    data = user_form(volunteer, **moment("last_login", "2026-03-02", "08:30"))
+    assert staff.post(url, data).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.last_login.isoformat() == "2026-03-02T14:30:00+00:00"
+    assert volunteer.date_joined.isoformat() == "2026-01-05T16:00:00+00:00"
+
+
+def test_a_volunteer_is_sent_to_the_admin_login_from_these_pages(client, organization, volunteer):
+    shift = make_shift(organization)
+    signup = make_signup(shift, volunteer)
+    gift = make_monthly_gift(organization, volunteer)
+    goal = DonationGoal.objects.create(organization=organization, title="Rent", target_cents=500)
+    client.force_login(volunteer)
+    urls = [
+        reverse(f"admin:{name}_{page}", args=args)
+        for name, pk in [
+            ("volunteers_shift", shift.pk),
+            ("volunteers_signup", signup.pk),
+            ("needs_recurringgift", gift.pk),
+            ("needs_donationgoal", goal.pk),
+            ("core_user", volunteer.pk),
+        ]
+        for page, args in [("add", []), ("change", [pk])]
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+    url = reverse("admin:volunteers_shift_change", args=[shift.pk])
+    response = client.post(url, shift_form(organization, title="Taken over"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    assert Shift.objects.get().title == "Community meal"
