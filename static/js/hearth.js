@@ -3,25 +3,29 @@
 (function () {
   "use strict";
 
-  function quickExit(event) {
-    if (event) event.preventDefault();
+  // The page hides at once and the neutral site replaces its history entry, so Back does
+  // not return here. A click also opens the neutral site in a new tab, which has no Back
+  // to press; a key cannot (browsers block a new tab opened from Esc, and may say so).
+  function quickExit(event, newTab) {
+    event.preventDefault();
     var url = document.body.dataset.quickExitUrl;
-    // The neutral site opens in a new tab, which has no Back to press. In this tab, the
-    // page hides at once and the neutral site replaces its history entry, so Back does
-    // not return here either.
-    window.open(url, "_blank", "noopener");
     document.documentElement.style.visibility = "hidden";
     document.title = "";
+    if (newTab) window.open(url, "_blank", "noopener");
     window.location.replace(url);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.getElementById("quick-exit");
-    if (button) button.addEventListener("click", quickExit);
+    if (button) {
+      button.addEventListener("click", function (event) {
+        quickExit(event, true);
+      });
+    }
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" || event.key === "Esc") quickExit(event);
+    if (event.key === "Escape" || event.key === "Esc") quickExit(event, false);
   });
 
   // A button that takes away someone's place or pledge asks first (its data-confirm is

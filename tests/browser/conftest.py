@@ -47,7 +47,12 @@ def browser():
             pytest.fail(NO_CHROMIUM)
         pytest.skip(NO_CHROMIUM)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        # Playwright turns the pop-up blocker off; people have it on (the quick exit's new tab).
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=CHROMIUM_ARGS,
+            ignore_default_args=["--disable-popup-blocking"],
+        )
         yield browser
         browser.close()
 
