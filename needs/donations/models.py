@@ -15,6 +15,8 @@ from core.lib.days import DayChecksMixin, outside_calendar
 from core.models import Organization
 
 MIN_GIFT_CENTS = 100
+# How long Stripe keeps a Checkout Session open when, as in Hearth, none is given.
+CHECKOUT_LIFETIME = timedelta(hours=24)
 MAX_GIFT_CENTS = 2_500_000
 # A goal's dates stay near today: far ones mean a typo, and the year 9999 cannot be counted to.
 GOAL_DATES_WITHIN_DAYS = 5 * 366
@@ -67,10 +69,14 @@ class DonationQuerySet(models.QuerySet):
 
     def monthly_checkouts_open(self, user):
         """Monthly gifts the person went to Stripe's payment page for and has not paid,
-        as far as Hearth knows."""
+        as far as Hearth knows, on pages that have not expired by themselves yet."""
         return (
             self.for_donor(user)
-            .filter(frequency=Frequency.MONTHLY, status=Donation.Status.PENDING)
+            .filter(
+                frequency=Frequency.MONTHLY,
+                status=Donation.Status.PENDING,
+                created_at__gt=timezone.now() - CHECKOUT_LIFETIME,
+            )
             .exclude(checkout_session_id="")
         )
 

@@ -214,19 +214,24 @@ def _cancel_subscription(subscription_id, organization):
 def monthly_checkout_close(donation):
     """Close the payment page of a monthly gift the donor started and did not finish, so
     that it can start no gift later (before their account goes, say). If it was paid a
-    moment ago and its webhook has not come yet, cancel the subscription it started."""
+    moment ago and its webhook has not come yet, cancel the subscription it started: the
+    webhooks then record the payment and the cancellation."""
     sessions = stripe_client().v1.checkout.sessions
     options = {"stripe_account": donation.organization.stripe_account_id}
     try:
         try:
             sessions.expire(donation.checkout_session_id, options=options)
-        except stripe.InvalidRequestError:
-            # No longer open: expired already, or paid.
-            session = sessions.retrieve(donation.checkout_session_id, options=options)
-            if session.status == "complete" and session.subscription:
-                _cancel_subscription(session.subscription, donation.organization)
-            elif session.status != "expired":
-                raise
+        except stripe.InvalidRequestError as refused:
+            # Unknown to Stripe (started with other keys, or on an account the
+            # organization has since replaced), it cannot be paid: nothing to close.
+            if refused.code != "resource_missing":
+                session = sessions.retrieve(donation.checkout_session_id, options=options)
+                if session.status == "complete":
+                    if session.subscription:
+                        _cancel_subscription(session.subscription, donation.organization)
+                    return
+                if session.status != "expired":
+                    raise
     except stripe.StripeError as error:
         raise DonationError(
             _("Stripe could not close the payment page. Please try again.")

@@ -1,9 +1,11 @@
 """A donor's own data: what deleting the account does to their gifts, and the download."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import User
 from needs.donations.models import Donation, Frequency, RecurringGift
@@ -177,6 +179,31 @@ def test_a_monthly_gift_paid_just_before_the_deletion_is_cancelled_at_stripe(
     assert not User.objects.filter(pk=donor.pk).exists()
     assert fake_stripe.last("/v1/subscriptions/sub_77").method == "DELETE"
     assert "sub_77" in fake_stripe.canceled_subscriptions
+    # Paid: the webhooks record the payment and the cancellation, not "not completed".
+    monthly.refresh_from_db()
+    assert monthly.status == Donation.Status.PENDING
+
+
+def test_a_payment_page_unknown_to_stripe_does_not_keep_the_account(
+    client, organization, donor, fake_stripe
+):
+    monthly, _once = start_gifts(client, organization, donor)
+    del fake_stripe.checkout_sessions[monthly.checkout_session_id]  # other keys, say
+    response = client.post(reverse("core:account_delete"), {"password": PASSWORD}, follow=True)
+    assert "Your account and your personal data have been deleted." in response.text
+    monthly.refresh_from_db()
+    assert monthly.status == Donation.Status.EXPIRED
+
+
+def test_a_payment_page_older_than_a_day_has_expired_without_asking_stripe(
+    client, organization, donor, fake_stripe
+):
+    start_gifts(client, organization, donor)
+    Donation.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    started = len(fake_stripe.requests)
+    client.post(reverse("core:account_delete"), {"password": PASSWORD})
+    assert not User.objects.filter(pk=donor.pk).exists()
+    assert fake_stripe.requests[started:] == []
 
 
 def test_the_account_stays_when_stripe_cannot_close_a_monthly_payment_page(
