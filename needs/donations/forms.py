@@ -97,8 +97,6 @@ class DonationForm(forms.Form):
     def chosen_gift(self):
         """(amount in cents, frequency) as chosen so far, whatever the other fields hold;
         the amount is None while it is not a valid one."""
-        if not self.is_bound:
-            return int(self["preset"].initial) * 100, self["frequency"].initial
         self.is_valid()
         return self.cleaned_data.get("amount_cents"), self.cleaned_data.get("frequency")
 

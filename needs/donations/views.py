@@ -68,7 +68,6 @@ def donate(request, slug):
             "outside_link": outside_link,
             "canceled": request.GET.get("canceled") == "1",
             "goal": active_goal(organization),
-            "fee_offer": fee_offer(form),
         },
     )
 

@@ -5,6 +5,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from needs.donations.models import Donation
+from needs.donations.services import covered_fee_cents
 from tests.browser.conftest import assert_accessible
 from tests.conftest import make_organization
 from tests.needs.donation_helpers import connect, deliver, event, session_object
@@ -91,6 +92,30 @@ def test_a_bad_gift_shows_a_summary_that_leads_to_each_field(page, connected, fa
     expect(page.get_by_label("Email for your receipt")).to_have_value("dana@")
     expect(page.get_by_label("Other amount in US dollars")).to_have_value("abc")
     assert fake_stripe.requests == []
+
+
+def test_without_javascript_the_fee_is_offered_in_words_that_stay_true(
+    new_context, connected, fake_stripe
+):
+    context = new_context(java_script_enabled=False)
+    context.route(
+        f"{CHECKOUT}**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Checkout</p>"),
+    )
+    page = context.new_page()
+    page.goto(f"/needs/give/{connected.slug}/")
+    page.get_by_label("$250", exact=True).check()
+    page.get_by_label("Monthly").check()
+    fee = page.get_by_label(
+        "Add the card processing fee so the organization receives my whole gift"
+    )
+    fee.check()
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url(f"{CHECKOUT}c/pay/cs_test_*")
+    sent = fake_stripe.last("/v1/checkout/sessions")
+    assert sent.params["line_items[0][price_data][unit_amount]"] == str(
+        25000 + covered_fee_cents(25000)
+    )
 
 
 def test_the_fee_offered_follows_the_amount_chosen(page, connected, settings):
