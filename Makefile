@@ -42,6 +42,9 @@ lock:
 	UV_PYTHON_DOWNLOADS=never uv pip compile pyproject.toml --group dev --universal \
 		--python-version 3.12 --generate-hashes --no-header -o requirements.lock
 
+# Extract Hearth's strings into locale/es (the first of LOCALE_PATHS, the only one
+# makemessages writes to), then compile every catalog of LOCALE_PATHS: locale/es and the
+# hand-written core/allauth_wording/{en,es}.
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete --extension html,txt,py,subject
 	$(BIN)/python manage.py compilemessages --ignore=.venv -l es -l en

@@ -241,7 +241,9 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Languages: English at /, Spanish at /es/.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# makemessages writes to the first only; the second holds Hearth's wording for
+# django-allauth's pages and emails (core/allauth_wording/), which beats allauth's own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "core" / "allauth_wording"]
 USE_I18N = True
 TIME_ZONE = "America/Chicago"
 USE_TZ = True

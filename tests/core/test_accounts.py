@@ -117,26 +117,219 @@ def visible_words(response):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
 
 
-def test_account_pages_use_the_header_wording(client, volunteer):
-    login = visible_words(client.get(reverse("account_login")))
-    assert "Log in · Hearth" in login
-    assert "Remember me" in login
-    assert "Sign In" not in login
-    signup = visible_words(client.get(reverse("account_signup")))
-    assert "Sign up · Hearth" in signup
-    assert "Then please log in ." in signup
-    assert "Sign Up" not in signup
-    reset = visible_words(client.get(reverse("account_reset_password")))
-    assert "Reset your password" in reset
-    assert "Reset my password" in reset
-    client.force_login(volunteer)
-    logout = visible_words(client.get(reverse("account_logout")))
-    assert "Are you sure you want to log out?" in logout
-    assert "Sign Out" not in logout
-    assert logout.count("Log out") >= 3  # the header's button, the heading and the page's
+# django-allauth's own wording that Hearth's catalogs (core/allauth_wording/) replace: its
+# English Title Case and, in Spanish, its Title Case, its "tú", words other than the rest
+# of Hearth's and a typo.
+ALLAUTH_WORDING = [
+    "Sign In",
+    "Sign Up",
+    "Signup",
+    "Sign Out",
+    "Remember Me",
+    "Password Reset",
+    "Reset My Password",
+    "Verify Your Email Address",
+    "Please Confirm Your Email Address",
+    "Confirm Email Address",
+    "Account Inactive",
+    "Confirm Access",
+    "Change Password",
+    "Set Password",
+    "Current Password",
+    "New Password",
+    "Bad Token",
+    "Email Addresses",
+    "Make Primary",
+    "Re-send Verification",
+    "Add Email",
+    "Unknown Account",
+    "Account Already Exists",
+    "Restablecer Contraseña",
+    "Reenviar Verificación",
+    "Cambiar la contraseña",
+    "Registro ",
+    "Si no ves",
+    "tu bandeja",
+    "comprueba tu",
+    "Estás recibiendo",
+    "tu dirección",
+    "vete a",
+    "recuperació ",
+]
 
 
-def test_account_pages_in_spanish_keep_allauths_spanish(client):
-    login = visible_words(client.get("/es/accounts/login/"))
-    assert "Iniciar sesión · Hearth" in login
-    assert "Log in" not in login
+def allauth_wording(text):
+    """The pieces of django-allauth's own wording left in `text` (a page, placeholders
+    included, or an email)."""
+    text = " ".join(text.split())
+    return [words for words in ALLAUTH_WORDING if words in text]
+
+
+def account_pages(client, prefix=""):
+    """Every django-allauth page a Hearth visitor can reach, drawn in the language of the
+    address prefix, by name."""
+    language = "es" if prefix else "en"
+    pages = {"sign up": client.get(f"{prefix}/accounts/signup/")}
+    pages["verification sent"] = client.post(
+        f"{prefix}/accounts/signup/",
+        {"email": "new@example.test", "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
+    )
+    confirm_path = re.search(r"testserver(\S*/confirm-email/\S+/)", mail.outbox[-1].body)
+    pages["confirm email"] = client.get(confirm_path.group(1))
+    pages["confirm email, bad key"] = client.get(f"{prefix}/accounts/confirm-email/nope/")
+    pages["log in"] = client.get(f"{prefix}/accounts/login/")
+    make_user("off@example.test", is_active=False)
+    pages["account inactive"] = client.post(
+        f"{prefix}/accounts/login/",
+        {"login": "off@example.test", "password": PASSWORD},
+        follow=True,
+    )
+    pages["password reset"] = client.get(f"{prefix}/accounts/password/reset/")
+    person = make_user("person@example.test", "Pat", language=language)
+    pages["password reset sent"] = client.post(
+        f"{prefix}/accounts/password/reset/", {"email": person.email}, follow=True
+    )
+    reset_path = re.search(r"testserver(\S*/password/reset/key/\S+/)", mail.outbox[-1].body)
+    pages["new password"] = client.get(reset_path.group(1), follow=True)
+    pages["password reset done"] = client.post(
+        pages["new password"].redirect_chain[-1][0],
+        {"password1": "another-horse-battery", "password2": "another-horse-battery"},
+        follow=True,
+    )
+    pages["password reset, bad token"] = client.get(
+        f"{prefix}/accounts/password/reset/key/1-bad-token/"
+    )
+    person.refresh_from_db()  # its new password
+    client.force_login(person)
+    pages["log out"] = client.get(f"{prefix}/accounts/logout/")
+    pages["change password"] = client.get(f"{prefix}/accounts/password/change/")
+    pages["email addresses"] = client.get(f"{prefix}/accounts/email/")
+    pages["confirm access"] = client.get(f"{prefix}/accounts/reauthenticate/")
+    person.set_unusable_password()
+    person.save()
+    client.force_login(person)
+    pages["set password"] = client.get(f"{prefix}/accounts/password/change/", follow=True)
+    return pages
+
+
+def test_account_pages_use_the_header_wording(client):
+    pages = account_pages(client)
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert allauth_wording(response.text) == [], name
+    words = {name: visible_words(response) for name, response in pages.items()}
+    assert "Sign up · Hearth" in words["sign up"]
+    assert "Then please log in ." in words["sign up"]
+    assert "Verify your email address · Hearth" in words["verification sent"]
+    assert "If you do not see the verification email" in words["verification sent"]
+    assert "Confirm email address · Hearth" in words["confirm email"]
+    assert "Please confirm that new@example.test" in words["confirm email"]
+    assert "This email confirmation link expired" in words["confirm email, bad key"]
+    assert "Log in · Hearth" in words["log in"]
+    assert "Remember me" in words["log in"]
+    assert "Account inactive · Hearth" in words["account inactive"]
+    assert "Reset your password" in words["password reset"]
+    assert "Reset my password" in words["password reset"]
+    assert "We have sent you an email." in words["password reset sent"]
+    assert "New password (again)" in words["new password"]
+    assert "Change password" in words["new password"]
+    assert "Your password is now changed." in words["password reset done"]
+    assert "Bad token" in words["password reset, bad token"]
+    assert "Are you sure you want to log out?" in words["log out"]
+    assert words["log out"].count("Log out") >= 3  # the header's button, the heading and the page's
+    assert "Change password · Hearth" in words["change password"]
+    assert "Current password" in words["change password"]
+    assert 'placeholder="New password"' in pages["change password"].text
+    assert "Email addresses · Hearth" in words["email addresses"]
+    assert "Make primary" in words["email addresses"]
+    assert "Re-send verification" in words["email addresses"]
+    assert "Add email address" in words["email addresses"]
+    assert "Confirm access · Hearth" in words["confirm access"]
+    assert "Set password · Hearth" in words["set password"]
+
+
+def test_account_pages_in_spanish_say_usted_in_sentence_case(client):
+    pages = account_pages(client, prefix="/es")
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert allauth_wording(response.text) == [], name
+    words = {name: visible_words(response) for name, response in pages.items()}
+    assert "Registrarse · Hearth" in words["sign up"]
+    assert "inicie sesión" in words["sign up"]
+    assert "Verifique su dirección de correo electrónico · Hearth" in words["verification sent"]
+    assert (
+        "Si no ve el correo en su bandeja de entrada principal, revise su carpeta de correo "
+        "no deseado." in words["verification sent"]
+    )
+    assert "Confirmar dirección de correo electrónico · Hearth" in words["confirm email"]
+    assert "Iniciar sesión · Hearth" in words["log in"]
+    assert "Log in" not in words["log in"]
+    assert "Cuenta desactivada · Hearth" in words["account inactive"]
+    assert "Restablecer contraseña · Hearth" in words["password reset"]
+    assert "Restablecer mi contraseña" in words["password reset"]
+    assert "Restablecer contraseña · Hearth" in words["password reset sent"]
+    assert "Cambiar contraseña · Hearth" in words["new password"]
+    assert "Nueva contraseña (de nuevo)" in words["new password"]
+    assert "Su contraseña ha cambiado." in words["password reset done"]
+    assert "Hay un problema con el token" in words["password reset, bad token"]
+    assert "¿Seguro que desea cerrar sesión?" in words["log out"]
+    assert "Cambiar contraseña · Hearth" in words["change password"]
+    assert "Contraseña actual" in words["change password"]
+    assert "Direcciones de correo electrónico · Hearth" in words["email addresses"]
+    assert "Reenviar verificación" in words["email addresses"]
+    assert "Confirmar acceso · Hearth" in words["confirm access"]
+    assert "Establecer contraseña · Hearth" in words["set password"]
+
+
+ACCOUNT_EMAIL_SUBJECTS = {
+    "en": [
+        "[Hearth] Please confirm your email address",
+        "[Hearth] Password reset email",
+        "[Hearth] Unknown account",
+        "[Hearth] Account already exists",
+    ],
+    "es": [
+        "[Hearth] Por favor, confirme su dirección de correo electrónico",
+        "[Hearth] Correo electrónico para restablecer contraseña",
+        "[Hearth] Cuenta desconocida",
+        "[Hearth] La cuenta ya existe",
+    ],
+}
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("en", ""), ("es", "/es")])
+def test_account_emails_are_in_sentence_case_and_in_spanish_say_usted(client, language, prefix):
+    make_user("known@example.test", language=language)
+    client.post(
+        f"{prefix}/accounts/signup/",
+        {"email": "new@example.test", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    client.post(f"{prefix}/accounts/password/reset/", {"email": "known@example.test"})
+    client.post(f"{prefix}/accounts/password/reset/", {"email": "nobody@example.test"})
+    client.logout()
+    client.post(
+        f"{prefix}/accounts/signup/",
+        {"email": "known@example.test", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert [email.subject for email in mail.outbox] == ACCOUNT_EMAIL_SUBJECTS[language]
+    for email in mail.outbox:
+        assert allauth_wording(email.subject + email.body) == [], email.subject
+    if language == "es":
+        confirm, _, _, exists = (email.body for email in mail.outbox)
+        assert "ha facilitado su dirección de correo electrónico" in confirm
+        assert "Para confirmar que es correcto, vaya a http://testserver/es/" in confirm
+        assert "puede\nrecuperar su cuenta restableciendo su contraseña" in exists
+
+
+@pytest.mark.parametrize(("prefix", "remember_me"), [("", "Remember me"), ("/es", "Recordarme")])
+def test_log_in_page_draws_the_remember_me_checkbox_before_its_label(client, prefix, remember_me):
+    page = client.get(f"{prefix}/accounts/login/").text
+    checkbox = re.search(r'<input type="checkbox" name="remember"[^>]*>', page)
+    label = page.index(f'<label for="id_remember">{remember_me}</label>')
+    assert checkbox.end() < label
+    assert f"{remember_me}:" not in page
+    # What allauth's form widgets bring along is still drawn.
+    assert 'autocomplete="email"' in page
+    assert 'autocomplete="current-password"' in page
+    assert "/accounts/password/reset/" in page  # the password's help text
