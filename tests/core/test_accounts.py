@@ -57,7 +57,9 @@ def test_verified_user_logs_in_with_email(client, volunteer):
         reverse("account_login"), {"login": "VOLUNTEER@example.test", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert client.get(reverse("core:profile")).status_code == 200
+    profile = client.get(reverse("core:profile"))
+    assert profile.status_code == 200
+    assert "You are logged in as Val Volunteer." in profile.text
 
 
 def test_wrong_password_is_a_clear_message_that_keeps_the_email(client, volunteer):

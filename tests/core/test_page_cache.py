@@ -195,9 +195,9 @@ def test_a_message_for_one_visitor_is_never_cached_for_the_next(client, organiza
     client.post(reverse("account_logout"))
 
     home = client.get(reverse("core:home")).text
-    assert "You have signed out." in home
+    assert "You have logged out." in home
 
-    assert "You have signed out." not in Client().get(reverse("core:home")).text
+    assert "You have logged out." not in Client().get(reverse("core:home")).text
 
 
 def test_an_unpublished_organization_stays_hidden_after_a_visit(client):
