@@ -94,12 +94,6 @@ class DonationForm(forms.Form):
             data["amount_cents"] = int(dollars * 100)
         return data
 
-    def chosen_gift(self):
-        """(amount in cents, frequency) as chosen so far, whatever the other fields hold;
-        the amount is None while it is not a valid one."""
-        self.is_valid()
-        return self.cleaned_data.get("amount_cents"), self.cleaned_data.get("frequency")
-
 
 class DonationGoalForm(forms.ModelForm):
     target_dollars = forms.IntegerField(

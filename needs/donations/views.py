@@ -85,15 +85,16 @@ def donate_fee(request, slug):
 
 
 def fee_offer(form):
-    """What covering the card fee adds to the gift chosen in the form; None while its
-    amount is not valid."""
-    amount_cents, frequency = form.chosen_gift()
+    """What covering the card fee adds to the gift chosen so far, whatever the form's other
+    fields hold; None while its amount is not valid."""
+    form.is_valid()
+    amount_cents = form.cleaned_data.get("amount_cents")
     if amount_cents is None:
         return None
     return {
         "amount_cents": amount_cents,
         "fee_cents": covered_fee_cents(amount_cents),
-        "monthly": frequency == Frequency.MONTHLY,
+        "monthly": form.cleaned_data.get("frequency") == Frequency.MONTHLY,
     }
 
 

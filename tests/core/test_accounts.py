@@ -215,12 +215,18 @@ def account_pages(client, prefix=""):
     return pages
 
 
-def test_account_pages_use_the_header_wording(client):
-    pages = account_pages(client)
+def account_pages_in_hearths_wording(client, prefix=""):
+    """The account pages, each checked to answer 200 with none of allauth's own wording
+    left, and their visible words, by name."""
+    pages = account_pages(client, prefix)
     for name, response in pages.items():
         assert response.status_code == 200, name
         assert allauth_wording(response.text) == [], name
-    words = {name: visible_words(response) for name, response in pages.items()}
+    return pages, {name: visible_words(response) for name, response in pages.items()}
+
+
+def test_account_pages_use_the_header_wording(client):
+    pages, words = account_pages_in_hearths_wording(client)
     assert "Sign up · Hearth" in words["sign up"]
     assert "Then please log in ." in words["sign up"]
     assert "Verify your email address · Hearth" in words["verification sent"]
@@ -252,11 +258,7 @@ def test_account_pages_use_the_header_wording(client):
 
 
 def test_account_pages_in_spanish_say_usted_in_sentence_case(client):
-    pages = account_pages(client, prefix="/es")
-    for name, response in pages.items():
-        assert response.status_code == 200, name
-        assert allauth_wording(response.text) == [], name
-    words = {name: visible_words(response) for name, response in pages.items()}
+    _pages, words = account_pages_in_hearths_wording(client, prefix="/es")
     assert "Registrarse · Hearth" in words["sign up"]
     assert "inicie sesión" in words["sign up"]
     assert "Verifique su dirección de correo electrónico · Hearth" in words["verification sent"]
