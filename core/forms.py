@@ -54,12 +54,12 @@ class ListFilterForm(forms.Form):
     """The filter above a list, bound to the query string."""
 
     @property
-    def filtering(self):
-        """Whether any of the filter's fields is set."""
-        return any(field.value() for field in self)
+    def filters_set(self):
+        """How many of the filter's fields are set."""
+        return sum(1 for field in self if field.value())
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(ListFilterForm):
     q = forms.CharField(
         label=_("Search by name"),
         required=False,

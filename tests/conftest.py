@@ -110,3 +110,18 @@ def send(client, django_capture_on_commit_callbacks):
             return deliver(client, body, signature=signature)
 
     return send
+
+
+def filtered_results(response, filters_set):
+    """The part of a list an htmx filter brings: how many filters are set, for the
+    summary they fold under (swapped out of band), then the results alone."""
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+    count, results = response.text.strip().split("\n", 1)
+    results = results.lstrip()
+    assert count.startswith('<span id="filters-set" class="filters-set" hx-swap-oob="true">')
+    shown = f"({filters_set} filter{'' if filters_set == 1 else 's'} on)" if filters_set else ""
+    assert count.endswith(f">{shown}</span>")
+    assert results.startswith('<div id="results"')
+    return results

@@ -1,6 +1,7 @@
-"""The filters above the lists of shifts and needs: on a phone they fold under a summary,
-so the first result shows on the first screen, and open from it (or by themselves when a
-filter is set); on a wide screen they show as they always have."""
+"""The filters above the lists of shifts, needs and organizations: on a phone they fold
+under a summary that counts the filters set, so the first result shows on the first
+screen, and open from it (or by themselves when a filter is set); on a wide screen they
+show as they always have."""
 
 import re
 
@@ -25,6 +26,7 @@ def organization(live_server):
     make_ride(organization, title="Ride to a court date")
     make_need(organization, title="Diapers, size 4", category="baby")
     make_need(organization, title="Bus passes", category="gift_cards")
+    make_organization("Justice Project KC", services=["legal"])
     return organization
 
 
@@ -84,9 +86,43 @@ def test_on_a_phone_the_need_filters_open_from_their_summary_and_still_filter(ph
     expect(phone.locator("#results")).not_to_contain_text("Bus passes")
 
 
+def test_on_a_phone_the_summary_counts_the_filters_set_as_they_change(phone, organization):
+    phone.goto("/shifts/?kind=transport")
+    summary = phone.locator("summary")
+    expect(summary).to_have_text("Filter shifts (1 filter on)")
+    phone.get_by_label("Only shifts with open spots").check()
+    expect(summary).to_have_text("Filter shifts (2 filters on)")
+    phone.get_by_label("Kind").select_option("")
+    expect(summary).to_have_text("Filter shifts (1 filter on)")
+    phone.get_by_label("Only shifts with open spots").uncheck()
+    expect(summary).to_have_text("Filter shifts")
+    expect(phone.locator("#results")).to_contain_text("Community dinner")
+    summary.click()
+    expect(phone.get_by_label("Kind")).to_be_hidden()
+    assert_accessible(phone)
+
+
+def test_on_a_phone_the_organization_filters_fold_and_still_filter(phone, organization):
+    phone.goto("/organizations/")
+    search = phone.get_by_label("Search by name")
+    expect(search).to_be_hidden()
+    phone.get_by_text("Filter organizations").click()
+    search.fill("justice")
+    expect(phone.locator("#results")).not_to_contain_text("Rended Heart")
+    expect(phone.locator("#results")).to_contain_text("Justice Project KC")
+    expect(phone.locator("summary")).to_have_text("Filter organizations (1 filter on)")
+    assert_accessible(phone)
+    phone.goto("/organizations/?service=legal")
+    expect(phone.get_by_label("Service", exact=True)).to_be_visible()
+
+
 @pytest.mark.parametrize(
     ("path", "summary", "field"),
-    [("/shifts/", "Filter shifts", "Kind"), ("/needs/", "Filter needs", "Category")],
+    [
+        ("/shifts/", "Filter shifts", "Kind"),
+        ("/needs/", "Filter needs", "Category"),
+        ("/organizations/", "Filter organizations", "Search by name"),
+    ],
 )
 def test_on_a_wide_screen_the_filters_show_without_their_summary(
     page, organization, path, summary, field
