@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.lib.days import DayChecksMixin, outside_calendar
 from core.models import Organization
 
 # Enough for any real drive; stops a typo (or a spreadsheet's stray zeros) from
@@ -92,7 +93,7 @@ class NeedStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class Need(models.Model):
+class Need(DayChecksMixin, models.Model):
     Status = NeedStatus
     Priority = Priority
 
@@ -120,6 +121,8 @@ class Need(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NeedQuerySet.as_manager()
+
+    day_checks = {"needed_by": outside_calendar}
 
     class Meta:
         verbose_name = _("need")

@@ -624,7 +624,7 @@ class VerificationQuerySet(models.QuerySet):
         return self.filter(expires_on__gte=day)
 
 
-class Verification(models.Model):
+class Verification(DayChecksMixin, models.Model):
     """A check an organization's coordinator did on a volunteer, valid for that
     organization's shifts until it expires."""
 
@@ -650,6 +650,8 @@ class Verification(models.Model):
     granted_at = models.DateTimeField(auto_now=True)
 
     objects = VerificationQuerySet.as_manager()
+
+    day_checks = {"expires_on": outside_calendar}
 
     class Meta:
         verbose_name = _("verification")

@@ -9,10 +9,12 @@ import time_machine
 from django.urls import reverse
 
 from needs.donations.models import DonationGoal, RecurringGift
+from needs.models import Need
 from tests.conftest import MIDDAY, make_user
+from tests.needs.conftest import make_need
 from tests.needs.donation_helpers import make_monthly_gift
 from tests.volunteers.conftest import make_shift, make_signup
-from volunteers.models import Shift, SignUp
+from volunteers.models import Shift, SignUp, Verification
 
 pytestmark = pytest.mark.django_db
 
@@ -304,6 +306,77 @@ def test_user_dates_in_range_save_in_the_admin(staff, volunteer):
     assert volunteer.date_joined.isoformat() == "2026-01-05T16:00:00+00:00"
 
 
+def need_form(organization, **changes):
+    return {
+        "organization": organization.pk,
+        "title": "Hygiene kits",
+        "category": "hygiene",
+        "priority": "normal",
+        "quantity_needed": "10",
+        "status": "open",
+        "needed_by": "2026-04-01",
+        **changes,
+    }
+
+
+def make_verification(organization, volunteer):
+    return Verification.objects.create(
+        volunteer=volunteer, organization=organization, kind="driver", expires_on="2027-01-05"
+    )
+
+
+def verification_form(staff, organization, volunteer, **changes):
+    return {
+        "volunteer": volunteer.pk,
+        "organization": organization.pk,
+        "granted_by": staff.session["_auth_user_id"],
+        "kind": Verification.Kind.DRIVER,
+        "expires_on": "2027-03-10",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"], ids=["year 9999", "year 1"])
+def test_a_need_or_verification_day_at_an_end_of_the_calendar_is_refused(
+    staff, organization, volunteer, day
+):
+    need = make_need(organization, needed_by=None)
+    verification = make_verification(organization, volunteer)
+    for name, pk, form, field in [
+        ("needs_need", need.pk, need_form(organization, needed_by=day), "needed_by"),
+        (
+            "volunteers_verification",
+            verification.pk,
+            verification_form(staff, organization, volunteer, expires_on=day),
+            "expires_on",
+        ),
+    ]:
+        for response in add_and_change(staff, name, pk, form):
+            assert response.status_code == 200
+            assert OUT_OF_RANGE in field_errors(response, field)
+    assert Need.objects.get().needed_by is None
+    assert Verification.objects.get().expires_on.isoformat() == "2027-01-05"
+
+
+def test_need_and_verification_days_in_range_save_in_the_admin(staff, organization, volunteer):
+    need = make_need(organization)
+    verification = make_verification(organization, volunteer)
+    for response in [
+        *add_and_change(staff, "needs_need", need.pk, need_form(organization)),
+        staff.post(
+            reverse("admin:volunteers_verification_add"),
+            verification_form(staff, organization, make_user("other@example.test")),
+        ),
+        staff.post(
+            reverse("admin:volunteers_verification_change", args=[verification.pk]),
+            verification_form(staff, organization, volunteer),
+        ),
+    ]:
+        assert response.status_code == 302
+    assert Need.objects.filter(needed_by="2026-04-01").count() == 2
+    assert Verification.objects.filter(expires_on="2027-03-10").count() == 2
+
+
 def test_a_volunteer_is_sent_to_the_admin_login_from_these_pages(client, organization, volunteer):
     shift = make_shift(organization)
     signup = make_signup(shift, volunteer)
@@ -318,6 +391,8 @@ def test_a_volunteer_is_sent_to_the_admin_login_from_these_pages(client, organiz
             ("needs_recurringgift", gift.pk),
             ("needs_donationgoal", goal.pk),
             ("core_user", volunteer.pk),
+            ("needs_need", make_need(organization).pk),
+            ("volunteers_verification", make_verification(organization, volunteer).pk),
         ]
         for page, args in [("add", []), ("change", [pk])]
     ]

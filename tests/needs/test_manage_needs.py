@@ -60,6 +60,7 @@ def test_htmx_post_answers_with_a_fresh_form_the_new_list_and_a_message(
         ("quantity_needed", "a dozen", "Enter a whole number."),
         ("category", "spaceships", "Select a valid choice."),
         ("needed_by", "2020-01-01", "Choose today or a later date, or leave it empty."),
+        ("needed_by", "2205-05-01", "Pick a day from Jan. 1, 2000 to Dec. 31, 2099."),
         ("title", "", "This field is required."),
     ],
 )

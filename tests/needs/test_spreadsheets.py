@@ -102,6 +102,7 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in,
         ["Half", "hygiene", "", "2.5", "", "", ""],
         ["Spaceship fuel", "spaceships", "", "1", "", "", ""],
         ["Old date", "food", "", "1", "", "2020-01-31", ""],
+        ["Far date", "food", "", "1", "", "2205-05-01", ""],
         ["Bad date", "food", "", "1", "", "soon", ""],
         ["", "food", "sometimes", "1", "", "", ""],
         ['=HYPERLINK("http://evil.example","Click")', "fuel", "", "1", "", "", ""],
@@ -109,22 +110,23 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in,
     ]
     response = upload(signed_in, organization, csv_file(rows))
     errors = sheets.line_errors(response)
-    assert "10 lines have errors" in response.text
+    assert "11 lines have errors" in response.text
     assert "Nothing was imported." in response.text
     assert 'name="payload"' not in response.text
-    assert set(errors) == set(range(3, 13))
+    assert set(errors) == set(range(3, 14))
     assert "“five” is not a number" in errors[3]
     assert "quantity_needed: Enter at least 1." in errors[4]
     assert "Enter at most 10000." in errors[5]
     assert "Enter a whole number" in errors[6]
     assert "“spaceships” is not one of: hygiene, clothing" in errors[7]
     assert "2020-01-31 is in the past." in errors[8]
-    assert "“soon” is not a date" in errors[9]
-    assert "title: This field cannot be blank." in errors[10]
-    assert "“sometimes” is not one of: urgent, high, normal." in errors[10]
-    assert "title: “=HYPERLINK" in errors[11] and "spreadsheets run as a formula" in errors[11]
-    assert "“fuel” is not one of" in errors[11]
-    assert "description:" in errors[12] and "formula" in errors[12]
+    assert "needed_by: Pick a day from Jan. 1, 2000 to Dec. 31, 2099." in errors[9]
+    assert "“soon” is not a date" in errors[10]
+    assert "title: This field cannot be blank." in errors[11]
+    assert "“sometimes” is not one of: urgent, high, normal." in errors[11]
+    assert "title: “=HYPERLINK" in errors[12] and "spreadsheets run as a formula" in errors[12]
+    assert "“fuel” is not one of" in errors[12]
+    assert "description:" in errors[13] and "formula" in errors[13]
     assert not Need.objects.exists()
 
 

@@ -78,6 +78,17 @@ def test_an_expiry_date_in_the_past_is_explained_and_kept(
     assert not Verification.objects.exists()
 
 
+def test_an_expiry_date_past_the_calendar_is_explained_and_kept(
+    client, organization, coordinator, signed_up
+):
+    client.force_login(coordinator)
+    data = {**grant(signed_up), "expires_on": "2205-05-01"}
+    response = client.post(page_url(organization), data)
+    assert "Pick a day from Jan. 1, 2000 to Dec. 31, 2099." in response.text
+    assert 'value="2205-05-01"' in response.text
+    assert not Verification.objects.exists()
+
+
 def test_a_coordinator_revokes_a_verification(client, organization, coordinator, signed_up):
     verify(signed_up, organization, "driver")
     client.force_login(coordinator)
