@@ -1,7 +1,9 @@
 """On a phone (390 px wide): wide tables scroll in their own box instead of the page, the
-button variants keep their own colours, and only the quick exit stays over the page."""
+button variants keep their own colours, the email page's radio buttons sit beside their
+addresses, and only the quick exit stays over the page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import assert_accessible, log_in
 
@@ -17,6 +19,8 @@ TABLE_PAGES = {
 }
 
 BACKGROUND = "element => getComputedStyle(element).backgroundColor"
+# Where the first line of an inline element is drawn.
+FIRST_LINE = "element => element.getClientRects()[0].toJSON()"
 
 
 @pytest.fixture
@@ -50,6 +54,28 @@ def test_secondary_and_danger_buttons_are_not_drawn_in_the_primary_colour(phone,
     assert brand == "rgb(138, 44, 13)"
     assert secondary == "rgb(255, 255, 255)"
     assert danger not in (brand, secondary)
+
+
+def test_each_email_address_has_its_radio_button_on_its_line_with_its_status(phone, demo_data):
+    log_in(phone, "volunteer@hearth.demo")
+    phone.goto("/accounts/email/")
+    phone.get_by_label("Email").fill("val.at.work@example.test")
+    phone.get_by_role("button", name="Add email").click()
+    radios = phone.locator("input[type=radio][name=email]")
+    expect(radios).to_have_count(2)
+    for address, statuses in [
+        ("volunteer@hearth.demo", ["Verified", "Primary"]),
+        ("val.at.work@example.test", ["Unverified"]),
+    ]:
+        label = phone.locator("label", has_text=address)
+        radio = phone.get_by_role("radio", name=address)
+        expect(label.locator(".badge")).to_have_text(statuses)
+        box = radio.bounding_box()
+        first_line = label.evaluate(FIRST_LINE)
+        middle = box["y"] + box["height"] / 2
+        assert box["x"] + box["width"] <= first_line["x"], "the radio button comes first"
+        assert first_line["y"] <= middle <= first_line["bottom"], "beside the address"
+    assert_accessible(phone)
 
 
 @pytest.mark.parametrize("prefix", ["", "/es"])
