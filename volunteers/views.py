@@ -154,14 +154,17 @@ def _signup_box(request, shift, form=None, guest_form=None, signup=None):
     private = None
     if shift.is_transport and (confirmed_driver or shift.viewer_coordinates):
         private = TransportDetails.objects.filter(shift=shift).first()
+    now = timezone.now()
     return {
         "shift": shift,
         "signup": signup,
+        # A full shift's count offers its waitlist only to who can still join it.
+        "waitlist_closed": signup is not None or shift.start <= now,
         "missing": missing,
         "form": form or SignUpForm(shift=shift),
         "guest_form": guest_form,
         "private": private,
-        "now": timezone.now(),
+        "now": now,
     }
 
 

@@ -193,6 +193,36 @@ def test_the_shift_page_shows_meal_details(client, organization):
     assert "What will you bring?" in html
 
 
+def spots_line(client, shift):
+    html = client.get(shift.get_absolute_url()).text
+    return re.search(r'<strong id="spots-left">(.*?)</strong>', html).group(1)
+
+
+def test_a_full_shift_offers_its_waitlist_only_to_who_can_still_join_it(
+    client, organization, volunteer
+):
+    shift = make_shift(organization, capacity=1)
+    make_signup(shift, volunteer)
+    waiting = make_user("waiting@example.test")
+    make_signup(shift, waiting, status=SignUp.Status.WAITLISTED)
+    started = make_shift(organization, start=soon(0, hour=0), hours=30, capacity=1)
+    make_signup(started, make_user("early@example.test"))
+
+    assert spots_line(client, shift) == "Full: you can join the waitlist"
+    assert spots_line(client, started) == "Full"
+    client.force_login(make_user("newcomer@example.test"))
+    assert spots_line(client, shift) == "Full: you can join the waitlist"
+    for person in [volunteer, waiting]:
+        client.force_login(person)
+        assert spots_line(client, shift) == "Full"
+    # The one who takes the last spot, through htmx.
+    last = make_shift(organization, capacity=1, title="Last spot")
+    client.force_login(make_user("last@example.test"))
+    box = htmx_box(client, "shift_signup", last)
+    assert "You are signed up for this shift." in box
+    assert '<strong id="spots-left">Full</strong>' in box
+
+
 PRIVATE_DETAILS = ["Private ride details", "Plaza library, front entrance", "Front desk"]
 
 

@@ -86,8 +86,7 @@ def test_the_htmx_answer_counts_the_waitlist_place_just_taken(client, organizati
     make_signup(shift, make_user("first@example.test"))
     client.force_login(volunteer)
     html = client.post(signup_url(shift), headers=HTMX).text
-    assert "Full: you can join the waitlist" in html
-    assert "1 person on the waitlist" in html
+    assert '<strong id="spots-left">Full</strong> · 1 person on the waitlist' in html
     assert "You are on the waitlist." in html
 
 
