@@ -687,6 +687,9 @@ def hours_report(request, slug):
     organization = organization_for_coordinator(request, slug)
     form = HoursReportForm(request.GET)
     start, end = form.period()
+    if form.is_valid():
+        # The boxes show the days the report covers, the default ones included.
+        form = HoursReportForm({"start": start, "end": end})
     rows = reports.hours_by_volunteer_and_month(organization, start, end)
     export = request.GET.get("format")
     if export in reports.FORMATS:

@@ -62,6 +62,17 @@ def test_the_report_sums_hours_per_volunteer_and_month(client, coordinator, orga
     assert "11 hours from" in html
 
 
+def test_the_date_boxes_show_the_days_the_report_covers(client, coordinator, organization):
+    client.force_login(coordinator)
+    html = client.get(report_url(organization)).text
+    assert 'name="start" value="2025-03-01"' in html
+    assert 'name="end" value="2026-03-02"' in html
+    assert "0 hours from March 1, 2025 to March 2, 2026" in html
+    html = client.get(report_url(organization), {"start": "2026-01-10"}).text
+    assert 'name="start" value="2026-01-10"' in html
+    assert 'name="end" value="2026-03-02"' in html
+
+
 def test_the_report_can_be_limited_to_some_days(client, coordinator, organization, history):
     client.force_login(coordinator)
     html = client.get(report_url(organization), {"start": "2026-02-01", "end": "2026-02-28"}).text
