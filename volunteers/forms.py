@@ -369,6 +369,12 @@ class RosterEntryForm(forms.ModelForm):
         model = SignUp
         fields = ["attendance", "hours"]
         widgets = {"hours": forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "24"})}
+        # 1000 breaks the column's digits before it reaches the 24 hours limit: both say so.
+        error_messages = {
+            "hours": dict.fromkeys(
+                ["max_value", "max_whole_digits", "max_digits"], _("Enter at most 24 hours.")
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", f"signup-{kwargs['instance'].pk}")

@@ -243,7 +243,9 @@ class ShiftResource(OrganizationResource):
             ]
 
     def _check_kind(self, instance, errors):
-        """The form's rules for meals and rides."""
+        """The form's rules for meals and rides, once the kind is known."""
+        if "kind" in errors:
+            return
         if (
             instance.kind == Shift.Kind.MEAL
             and not instance.meal_role

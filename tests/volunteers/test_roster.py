@@ -1,5 +1,6 @@
 """The roster: who is coming with their contact details, attendance and hours, messages."""
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -125,13 +126,14 @@ def test_marking_a_no_show_without_javascript(client, organization, coordinator,
 def test_impossible_hours_are_explained_and_kept(client, organization, coordinator, volunteer):
     signup = make_signup(make_shift(organization), volunteer)
     client.force_login(coordinator)
-    for headers in [{}, HTMX]:
+    for headers, hours in itertools.product([{}, HTMX], ["30", "1000", "123456"]):
         response = client.post(
-            update_url(signup), {f"signup-{signup.pk}-hours": "30"}, headers=headers
+            update_url(signup), {f"signup-{signup.pk}-hours": hours}, headers=headers
         )
         assert response.status_code == 200
-        assert "Ensure this value is less than or equal to 24." in response.text
-        assert 'value="30"' in response.text
+        assert "Enter at most 24 hours." in response.text
+        assert "digits" not in response.text
+        assert f'value="{hours}"' in response.text
     signup.refresh_from_db()
     assert signup.hours is None
 

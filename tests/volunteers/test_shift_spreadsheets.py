@@ -201,13 +201,14 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in,
         meal(kind="transport", meal_role="", destination=""),
         meal(title="", place=""),
         meal(date="", capacity=""),
+        meal(kind="rides", meal_role="", destination="court"),
     ]
     response = upload(signed_in, organization, csv_file(rows))
     errors = sheets.line_errors(response)
-    assert "15 lines have errors" in response.text
+    assert "16 lines have errors" in response.text
     assert "Nothing was imported." in response.text
     assert 'name="payload"' not in response.text
-    assert set(errors) == set(range(3, 18))
+    assert set(errors) == set(range(3, 19))
     assert "capacity: “lots” is not a number. Enter a whole number" in errors[3]
     assert "capacity: Ensure this value is greater than or equal to 1." in errors[4]
     assert "capacity: Ensure this value is less than or equal to 500." in errors[5]
@@ -225,6 +226,9 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(signed_in,
     assert "place: This field cannot be blank." in errors[16]
     assert "date: This field cannot be blank." in errors[17]
     assert "capacity: This field cannot be blank." in errors[17]
+    # An unknown kind is the one thing wrong: no meal or ride rule is guessed for it.
+    assert "kind: “rides” is not one of: meal, transport, other." in errors[18]
+    assert "meal_role" not in errors[18] and "destination" not in errors[18]
     assert not Shift.objects.exists()
 
 
