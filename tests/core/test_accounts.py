@@ -321,9 +321,42 @@ def test_account_emails_are_in_sentence_case_and_in_spanish_say_usted(client, la
         assert allauth_wording(email.subject + email.body) == [], email.subject
     if language == "es":
         confirm, _, _, exists = (email.body for email in mail.outbox)
-        assert "ha facilitado su dirección de correo electrónico" in confirm
-        assert "Para confirmar que es correcto, vaya a http://testserver/es/" in confirm
+        assert "Alguien escribió esta dirección de correo electrónico en Hearth" in confirm
+        assert "Si fue usted, confirme la dirección aquí:\nhttp://testserver/es/" in confirm
         assert "puede\nrecuperar su cuenta restableciendo su contraseña" in exists
+
+
+@pytest.mark.parametrize(
+    ("language", "prefix", "hello", "hotline"),
+    [
+        ("en", "", "Hello from Hearth.", "National Human Trafficking Hotline: 1-888-373-7888"),
+        ("es", "/es", "Hola, le escribe Hearth.", "Línea Nacional contra la Trata"),
+    ],
+)
+def test_account_emails_come_from_hearth_with_its_help_lines_and_never_the_typed_name(
+    client, language, prefix, hello, hotline
+):
+    make_user("known@example.test", language=language)
+    client.post(
+        f"{prefix}/accounts/signup/",
+        {
+            "email": "someone.else@example.test",
+            "name": "I know where you live",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    client.post(f"{prefix}/accounts/password/reset/", {"email": "known@example.test"})
+    client.post(f"{prefix}/accounts/password/reset/", {"email": "nobody@example.test"})
+    assert len(mail.outbox) == 3
+    for email in mail.outbox:
+        assert email.body.startswith(hello), email.subject
+        assert hotline in email.body
+        assert "testserver!" not in email.body and "Thank you for using" not in email.body
+    confirm = mail.outbox[0]
+    assert confirm.to == ["someone.else@example.test"]
+    assert "I know where you live" not in confirm.subject + confirm.body
+    assert f"http://testserver{prefix}/accounts/confirm-email/" in confirm.body
 
 
 @pytest.mark.parametrize(("prefix", "remember_me"), [("", "Remember me"), ("/es", "Recordarme")])
