@@ -7,8 +7,10 @@
   // not return here. A click also opens the neutral site in a new tab, which has no Back
   // to press; a key cannot (browsers block a new tab opened from Esc, and may say so).
   function quickExit(event, newTab) {
+    var link = document.getElementById("quick-exit");
+    if (!link) return;
     event.preventDefault();
-    var url = document.body.dataset.quickExitUrl;
+    var url = link.href;
     document.documentElement.style.visibility = "hidden";
     document.title = "";
     if (newTab) window.open(url, "_blank", "noopener");

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.models import Organization
+from tests.conftest import PASSWORD, make_user
 
 from .conftest import NEUTRAL_SITE
 
@@ -91,3 +92,34 @@ def test_esc_does_not_try_a_new_tab_that_the_pop_up_blocker_would_stop(page, liv
     assert_left_hearth_for_good(page, live_server)
     assert not [text for text in tried if text.startswith("window.open")]
     assert page.context.pages == [page]
+
+
+@pytest.fixture
+def staff_tab(page):
+    """A fresh tab of a staff member logged in to the admin through its own form."""
+    make_user("staff@example.test", is_staff=True, is_superuser=True)
+    page.goto("/admin/login/")
+    page.get_by_label("Email").fill("staff@example.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    tab = page.context.new_page()
+    page.close()
+    return tab
+
+
+def test_the_staff_admin_leaves_by_its_quick_exit_too(staff_tab, live_server):
+    staff_tab.goto("/admin/")
+    expect(staff_tab.get_by_role("link", name="Call 911")).to_be_visible()
+    with staff_tab.context.expect_page() as opened:
+        staff_tab.get_by_role("link", name="Quick exit").click()
+    opened.value.wait_for_url(NEUTRAL_SITE)
+    assert_left_hearth_for_good(staff_tab, live_server)
+
+
+def test_esc_in_an_admin_form_leaves_the_admin(staff_tab, live_server):
+    staff_tab.goto("/admin/volunteers/shift/add/")
+    title = staff_tab.get_by_label("Title")
+    title.fill("Half typed")
+    title.press("Escape")
+    assert_left_hearth_for_good(staff_tab, live_server)

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import translation
 
+from tests.conftest import make_user
 from tests.volunteers.conftest import make_shift
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +34,7 @@ HELP_LINES = ['href="tel:911"', 'href="tel:+18883737888"', 'href="sms:233733?bod
 def test_every_page_has_the_quick_exit_and_help_lines(client, organization, path):
     response = client.get(path)
     assert response.status_code in (200, 404)
-    html = response.text
-    assert 'id="quick-exit"' in html
-    assert 'data-quick-exit-url="https://www.weather.gov/"' in html
-    for line in HELP_LINES:
-        assert line in html
-    assert 'href="tel:+18663472423"' in html  # the HSI tip line in the footer
+    assert_full_shell(response.text)  # the HSI tip line is in the footer
 
 
 def test_the_shell_kept_between_pages_follows_the_language_and_the_quick_exit(client, settings):
@@ -87,10 +83,29 @@ def test_htmx_is_configured_without_eval_or_history_snapshots(client):
 
 
 def assert_full_shell(html):
-    assert 'id="quick-exit"' in html
-    assert 'data-quick-exit-url="https://www.weather.gov/"' in html
-    for line in [*HELP_LINES, 'href="tel:+18663472423"']:
+    assert_safety_bar(html)
+    assert 'href="tel:+18663472423"' in html
+
+
+def assert_safety_bar(html):
+    assert 'id="quick-exit" class="quick-exit" href="https://www.weather.gov/"' in html
+    for line in HELP_LINES:
         assert line in html
+    assert '<link rel="stylesheet" href="/static/css/safety.css">' in html
+    assert '<script src="/static/js/hearth.js" defer></script>' in html
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/admin/", "/admin/volunteers/shift/add/"])
+def test_the_staff_admin_has_the_quick_exit_and_help_lines_too(client, path):
+    if path != "/admin/login/":
+        client.force_login(make_user("staff@example.test", is_staff=True, is_superuser=True))
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.text
+    assert_safety_bar(html)
+    # The admin's own skip link and styles; Hearth's page styles stay out of it.
+    assert html.count('class="skip-to-content-link"') == 1 and "skip-link" not in html
+    assert "/static/css/hearth.css" not in html
 
 
 @override_settings(DEBUG=False)
