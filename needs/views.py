@@ -123,10 +123,26 @@ def need_detail(request, pk):
                     request, _("Thank you! Your pledge is recorded and we emailed you the details.")
                 )
                 return redirect(pledge.get_manage_url())
+    # Personal, so only for a signed-in viewer: an anonymous page (one day perhaps served
+    # from the shared page cache) always reads "others".
+    pledged_by_viewer = (
+        not guest
+        and need.status == Need.Status.OPEN
+        and not need.accepts_pledges
+        and need.pledges.filter(
+            donor=request.user, status__in=[Pledge.Status.CONFIRMED, Pledge.Status.DELIVERED]
+        ).exists()
+    )
     return TemplateResponse(
         request,
         "needs/need_detail.html",
-        {"need": need, "organization": need.organization, "dropoff": dropoff, "form": form},
+        {
+            "need": need,
+            "organization": need.organization,
+            "dropoff": dropoff,
+            "form": form,
+            "pledged_by_viewer": pledged_by_viewer,
+        },
     )
 
 
