@@ -110,7 +110,7 @@ NEEDS = {
 }
 
 # Organizations whose public address is a fine drop-off place; every other one
-# gives the place privately, in the pledge email.
+# gives its place privately, in the pledge email and on the pledge's page.
 PUBLIC_PLACE = {"justice-project-kc", "relentless-pursuit"}
 
 PRIVATE_INSTRUCTIONS = (
@@ -118,6 +118,8 @@ PRIVATE_INSTRUCTIONS = (
     "to keep the people we serve safe. New items only, please."
 )
 PUBLIC_INSTRUCTIONS = "Sample data. Ask at the front desk; new items only, please."
+# What a private place would be: never a real address, even a made-up one.
+PRIVATE_PLACE = "Sample data: the private drop-off address, given only to donors who pledged."
 
 # (slug, title, quantity, days from today to the expected date, status, delivered)
 DONOR_PLEDGES = [
@@ -162,7 +164,7 @@ def _dropoff(organization):
     DropOff.objects.update_or_create(
         organization=organization,
         defaults={
-            "place": organization.address if public else "",
+            "place": organization.address if public else PRIVATE_PLACE,
             "place_is_public": public,
             "hours": "Mon-Fri, 10am-3pm",
             "instructions": PUBLIC_INSTRUCTIONS if public else PRIVATE_INSTRUCTIONS,

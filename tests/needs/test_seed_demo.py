@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db.models import F, Sum
 
 from core.models import Organization
+from needs.demo import PRIVATE_PLACE
 from needs.models import DropOff, Need, Pledge, Receipt
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,9 @@ def test_the_demo_donor_has_pledges_in_several_states_and_the_totals_add_up(sett
 def test_no_private_address_is_published(settings):
     seed(settings)
     home = DropOff.objects.get(organization__slug="veronicas-voice")
-    assert (home.place, home.place_is_public) == ("", False)
+    # A safe house's place is private, and no address, even a made-up one.
+    assert (home.place, home.place_is_public) == (PRIVATE_PLACE, False)
+    assert not any(character.isdigit() for character in home.place)
     meal = DropOff.objects.get(organization__slug="justice-project-kc")
     assert meal.place_is_public
     assert meal.place == Organization.objects.get(slug="justice-project-kc").address
