@@ -105,4 +105,29 @@
     if (above) part.scrollIntoView({ block: "start" });
     show(part, false);
   });
+
+  // A table wider than its box (.table-scroll) fades at each edge it can scroll on to,
+  // so that a phone shows there is more of it, and says where.
+  function fadeEdges(box) {
+    var left = box.scrollLeft;
+    box.classList.toggle("table-scroll--more-left", left > 1);
+    box.classList.toggle("table-scroll--more-right", box.scrollWidth - box.clientWidth - left > 1);
+  }
+
+  function fadeAllEdges() {
+    document.querySelectorAll(".table-scroll").forEach(fadeEdges);
+  }
+
+  document.addEventListener("DOMContentLoaded", fadeAllEdges);
+  document.addEventListener("htmx:afterSettle", fadeAllEdges);
+  window.addEventListener("resize", fadeAllEdges);
+  document.addEventListener(
+    "scroll",
+    function (event) {
+      if (event.target.classList && event.target.classList.contains("table-scroll")) {
+        fadeEdges(event.target);
+      }
+    },
+    true
+  );
 })();

@@ -1,6 +1,9 @@
-"""On a phone (390 px wide): wide tables scroll in their own box instead of the page, the
-button variants keep their own colours, the email page's radio buttons sit beside their
-addresses, and only the quick exit stays over the page."""
+"""On a phone (390 px wide): wide tables scroll in their own box instead of the page, faded
+at the edges they scroll on to; the button variants keep their own colours; the email
+page's radio buttons sit beside their addresses; and only the quick exit stays over the
+page."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -19,6 +22,7 @@ TABLE_PAGES = {
 }
 
 BACKGROUND = "element => getComputedStyle(element).backgroundColor"
+WIDEST = "boxes => boxes.reduce((w, b, i) => b.scrollWidth > boxes[w].scrollWidth ? i : w, 0)"
 # Where the first line of an inline element is drawn.
 FIRST_LINE = "element => element.getClientRects()[0].toJSON()"
 
@@ -40,6 +44,16 @@ def test_a_coordinators_wide_table_scrolls_in_its_box_not_the_page(
     assert phone.locator("table").count() == phone.locator(".table-scroll table").count()
     widest = max(boxes.evaluate_all("boxes => boxes.map(b => b.scrollWidth - b.clientWidth)"))
     assert widest > 0, "no table is wider than the phone: this test no longer proves anything"
+    # The widest box fades at the edge it can scroll on to, and follows as it scrolls.
+    box = boxes.nth(boxes.evaluate_all(WIDEST))
+    box.scroll_into_view_if_needed()
+    expect(box).to_have_class(re.compile(r"table-scroll--more-right"))
+    expect(box).not_to_have_class(re.compile(r"table-scroll--more-left"))
+    box.evaluate("box => box.scrollBy(40, 0)")
+    expect(box).to_have_class(re.compile(r"--more-left.*--more-right|--more-right.*--more-left"))
+    box.evaluate("box => box.scrollTo(box.scrollWidth, 0)")
+    expect(box).not_to_have_class(re.compile(r"table-scroll--more-right"))
+    assert "linear-gradient" in box.evaluate("box => getComputedStyle(box).maskImage")
     assert_accessible(phone)  # the scrolling box can be reached and scrolled from the keyboard
 
 
