@@ -1,4 +1,4 @@
-from decimal import Decimal, InvalidOperation
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,12 @@ from .models import (
 )
 
 PRESET_DOLLARS = [25, 50, 100, 250]
+# A plain amount in US dollars, as people write one: 40, 12.50, $1,250. Nothing Python
+# alone would read as a number (1e3, 1_000, other scripts' digits), and commas only
+# between groups of three digits: 12,50 is not taken for $1,250.
+PLAIN_DOLLARS = re.compile(
+    r"(?P<minus>-)?\$?\s*(?P<dollars>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<cents>[0-9]*))?"
+)
 
 
 class DonationForm(forms.Form):
@@ -64,35 +70,62 @@ class DonationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # hearth.js: typing in the box chooses "Other amount", and a preset empties the box.
+        other = next(radio for radio in self["preset"] if radio.data["value"] == "other")
+        self.fields["custom_amount"].widget.attrs["data-selects"] = other.id_for_label
+
     def clean(self):
         data = super().clean()
         preset = data.get("preset")
         if preset is None or self.has_error("custom_amount"):
             return data
-        text = (data.get("custom_amount") or "").strip().replace("$", "").replace(",", "")
-        # An amount typed in "Other amount" is the one meant, whichever button is chosen.
-        if preset != "other" and not text:
-            data["amount_cents"] = int(preset) * 100
+        typed = data.get("custom_amount", "")
+        # The button chosen is the gift, so the amount charged is the one the donor sees
+        # chosen. A preset with an amount typed too (without JavaScript, which empties
+        # the box) is asked about rather than guessed.
+        if preset != "other":
+            if typed:
+                label = dict(self.fields["preset"].choices)[preset]
+                self.add_error(
+                    "custom_amount",
+                    _(
+                        "Choose “Other amount” to give the amount typed here, "
+                        "or empty this box to give %(amount)s."
+                    )
+                    % {"amount": label},
+                )
+            else:
+                data["amount_cents"] = int(preset) * 100
             return data
-        try:
-            dollars = Decimal(text)
-        except InvalidOperation:
-            dollars = None
-        if dollars is None or not dollars.is_finite():
+        amount_cents = self.typed_cents(typed)
+        if amount_cents is not None:
+            data["amount_cents"] = amount_cents
+        return data
+
+    def typed_cents(self, typed):
+        """The amount typed in "Other amount", in cents; None, with the error added, if it
+        is not a plain dollar amount from $1 to $25,000."""
+        plain = PLAIN_DOLLARS.fullmatch(typed)
+        if plain is None:
             self.add_error("custom_amount", _("Enter an amount in dollars, like 40 or 12.50."))
-        elif dollars.as_tuple().exponent < -2:
+            return None
+        dollars, cents = plain["dollars"].replace(",", ""), plain["cents"] or ""
+        if len(cents) > 2:
             self.add_error("custom_amount", _("Use at most two digits for cents, like 12.50."))
-        # Compared in dollars: a typed 1e999999 times 100 would overflow Decimal.
-        elif dollars < Decimal(MIN_GIFT_CENTS) / 100:
+            return None
+        amount_cents = int(dollars) * 100 + int(cents.ljust(2, "0"))
+        if plain["minus"] or amount_cents < MIN_GIFT_CENTS:
             self.add_error("custom_amount", _("The smallest gift is $1."))
-        elif dollars > Decimal(MAX_GIFT_CENTS) / 100:
+        elif amount_cents > MAX_GIFT_CENTS:
             self.add_error(
                 "custom_amount",
                 _("The largest gift online is $25,000. For more, please contact the organization."),
             )
         else:
-            data["amount_cents"] = int(dollars * 100)
-        return data
+            return amount_cents
+        return None
 
 
 class DonationGoalForm(forms.ModelForm):

@@ -67,6 +67,15 @@ class DonationQuerySet(models.QuerySet):
     def for_donor(self, user):
         return self.filter(donor=user).select_related("organization").order_by("-created_at")
 
+    def reached_stripe(self):
+        """Gifts Stripe has a payment page or an invoice for: not the attempts it could not
+        start, which charged nothing."""
+        return self.exclude(checkout_session_id="", invoice_id="")
+
+    def newest_first(self):
+        """Newest first by the date the lists give: when paid, else when started."""
+        return self.order_by(Coalesce("paid_at", "created_at").desc(), "-pk")
+
     def monthly_checkouts_open(self, user):
         """Monthly gifts the person went to Stripe's payment page for and has not paid,
         as far as Hearth knows, on pages that have not expired by themselves yet."""

@@ -121,8 +121,13 @@ def donation_return(request, public_id):
 @login_required
 @require_safe
 def my_gifts(request):
-    donations = Donation.objects.for_donor(request.user).exclude(
-        status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED]
+    # Left out, as no gift: checkouts open or abandoned, and attempts Stripe could not
+    # start (the donor was told then that nothing was charged).
+    donations = (
+        Donation.objects.for_donor(request.user)
+        .exclude(status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED])
+        .reached_stripe()
+        .newest_first()
     )
     gifts = RecurringGift.objects.for_donor(request.user)
     years = sorted({d.paid_at.year for d in donations if d.paid_at}, reverse=True)
@@ -198,7 +203,7 @@ def manage_donations(request, slug):
     donations = Donation.objects.filter(organization=organization).exclude(
         status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED]
     )
-    page = Paginator(donations.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    page = Paginator(donations.newest_first(), 50).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "needs/manage_donations.html",
@@ -234,7 +239,7 @@ def donations_export(request, slug, fmt):
     donations = (
         Donation.objects.filter(organization=organization)
         .exclude(status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED])
-        .order_by("-created_at")
+        .newest_first()
     )
     return export_response(DonationResource(), donations, fmt, f"{slug}-donations")
 

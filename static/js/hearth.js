@@ -62,6 +62,26 @@
     }, select);
   });
 
+  // A box that goes with one radio button (data-selects: that button's id), as "Other
+  // amount" does: typing in it chooses the button, and choosing another button of its
+  // group empties it, so what is sent is what is shown. Without this script the server
+  // asks when another button is chosen with the box filled in. This runs on "input",
+  // which comes before the "change" that htmx listens for.
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    var own = field.dataset && field.dataset.selects;
+    if (own) {
+      var radio = document.getElementById(own);
+      if (radio) radio.checked = true;
+      return;
+    }
+    if (field.type !== "radio" || !field.form) return;
+    field.form.querySelectorAll("[data-selects]").forEach(function (box) {
+      var radio = document.getElementById(box.dataset.selects);
+      if (radio && radio !== field && radio.name === field.name) box.value = "";
+    });
+  });
+
   // After htmx replaces part of a page, show the person what came of it, where they
   // are looking and where a keyboard or screen reader is: the first field with an
   // error; else, when the focused control went with the old part, the message the

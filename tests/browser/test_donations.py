@@ -131,9 +131,10 @@ def test_the_fee_offered_follows_the_amount_chosen(page, connected, settings):
     expect(fee).to_have_text(
         "Add $3.30 a month to cover card fees, so Rended Heart receives the full $100 each month"
     )
-    # A typed amount wins over the button still chosen, as it does when the form is sent.
+    # Typing an amount chooses "Other amount", so the fee follows what is typed.
     typed = page.get_by_label("Other amount in US dollars")
     typed.press_sequentially("12.50")
+    expect(page.get_by_label("Other amount", exact=True)).to_be_checked()
     expect(fee).to_have_text(
         "Add $0.69 a month to cover card fees, so Rended Heart receives the full $12.50 each month"
     )
@@ -142,9 +143,82 @@ def test_the_fee_offered_follows_the_amount_chosen(page, connected, settings):
     expect(fee).to_have_text(
         "Add the card processing fee so the organization receives my whole gift"
     )
-    typed.fill("")
+    page.get_by_label("$100", exact=True).check()
+    expect(typed).to_have_value("")
     expect(fee).to_have_text(
         "Add $3.30 a month to cover card fees, so Rended Heart receives the full $100 each month"
     )
     page.get_by_role("checkbox", name=re.compile(r"^Add \$3\.30 a month")).check()
     assert_accessible(page)
+
+
+def checkout_page(new_context, **options):
+    """A page whose Stripe Checkout answers locally."""
+    context = new_context(**options)
+    context.route(
+        f"{CHECKOUT}**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Checkout</p>"),
+    )
+    return context.new_page()
+
+
+def charged(fake_stripe):
+    return int(
+        fake_stripe.last("/v1/checkout/sessions").params["line_items[0][price_data][unit_amount]"]
+    )
+
+
+def test_choosing_a_preset_after_typing_an_amount_empties_the_box_and_gives_the_preset(
+    new_context, connected, fake_stripe, settings
+):
+    settings.STRIPE_FEE_PERCENT = 2.9
+    settings.STRIPE_FEE_FIXED_CENTS = 30
+    page = checkout_page(new_context)
+    page.goto(f"/needs/give/{connected.slug}/")
+    fee = page.locator("label[for=id_cover_fee]")
+    page.get_by_label("Other amount", exact=True).check()
+    typed = page.get_by_label("Other amount in US dollars")
+    typed.fill("40")
+    expect(fee).to_have_text("Add $1.51 to cover card fees, so Rended Heart receives the full $40")
+
+    page.get_by_label("$25", exact=True).check()
+    expect(typed).to_have_value("")
+    expect(page.get_by_label("Other amount", exact=True)).not_to_be_checked()
+    expect(fee).to_have_text("Add $1.06 to cover card fees, so Rended Heart receives the full $25")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url(f"{CHECKOUT}c/pay/cs_test_*")
+    assert charged(fake_stripe) == 2500
+
+
+def test_typing_an_amount_chooses_other_amount_and_gives_what_is_typed(
+    new_context, connected, fake_stripe
+):
+    page = checkout_page(new_context)
+    page.goto(f"/needs/give/{connected.slug}/")
+    expect(page.get_by_label("$50", exact=True)).to_be_checked()
+    page.get_by_label("Other amount in US dollars").press_sequentially("40")
+    expect(page.get_by_label("Other amount", exact=True)).to_be_checked()
+    expect(page.get_by_label("$50", exact=True)).not_to_be_checked()
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url(f"{CHECKOUT}c/pay/cs_test_*")
+    assert charged(fake_stripe) == 4000
+
+
+def test_without_javascript_a_preset_and_a_typed_amount_are_asked_about_before_paying(
+    new_context, connected, fake_stripe
+):
+    page = checkout_page(new_context, java_script_enabled=False)
+    page.goto(f"/needs/give/{connected.slug}/")
+    typed = page.get_by_label("Other amount in US dollars")
+    typed.fill("40")  # $50, chosen from the start, is still chosen
+    page.get_by_role("button", name="Continue to secure payment").click()
+    error = "Choose “Other amount” to give the amount typed here, or empty this box to give $50."
+    expect(page.locator("#id_custom_amount_error")).to_have_text(error)
+    expect(typed).to_have_value("40")
+    expect(page.get_by_label("$50", exact=True)).to_be_checked()
+    assert fake_stripe.requests == []
+
+    page.get_by_label("Other amount", exact=True).check()
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url(f"{CHECKOUT}c/pay/cs_test_*")
+    assert charged(fake_stripe) == 4000

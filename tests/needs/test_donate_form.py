@@ -131,7 +131,7 @@ def test_the_page_gives_the_fee_in_words_true_of_whatever_gift_is_chosen(client,
     [
         ({"preset": "25"}, "Add $1.06 to cover card fees, so Rended Heart receives the full $25"),
         (
-            {"preset": "250", "custom_amount": "40"},
+            {"preset": "other", "custom_amount": "40"},
             "Add $1.51 to cover card fees, so Rended Heart receives the full $40",
         ),
         (
@@ -139,7 +139,7 @@ def test_the_page_gives_the_fee_in_words_true_of_whatever_gift_is_chosen(client,
             "Add $37.65 to cover card fees, so Rended Heart receives the full $1,250",
         ),
         (
-            {"preset": "50", "custom_amount": "12.50", "frequency": "monthly"},
+            {"preset": "other", "custom_amount": "12.50", "frequency": "monthly"},
             "Add $0.69 a month to cover card fees, so Rended Heart receives the full $12.50 "
             "each month",
         ),
@@ -169,9 +169,9 @@ def test_the_fee_view_answers_with_the_label_for_the_amount_chosen(
         {"preset": "other", "custom_amount": "NaN"},
         {"preset": "other", "custom_amount": "1e999999"},
         {"preset": "other", "custom_amount": "25000.01"},
-        {"preset": "50", "custom_amount": "10.005"},
-        {"preset": "50", "custom_amount": "9" * 5000},
-        {"preset": "50", "custom_amount": "1\x00"},
+        {"preset": "other", "custom_amount": "10.005"},
+        {"preset": "other", "custom_amount": "9" * 5000},
+        {"preset": "other", "custom_amount": "1\x00"},
         {"preset": "1000000"},
         {"preset": "<script>", "frequency": "yearly"},
     ],
@@ -199,3 +199,118 @@ def test_the_page_asks_for_the_fee_label_again_when_the_amount_changes(client, c
 def test_an_unpublished_organization_has_no_fee_label(client):
     hidden = connect(make_organization("Hidden House", published=False), account="acct_hidden")
     assert client.get(fee_url(hidden), {"preset": "50"}).status_code == 404
+
+
+# What the donor sees chosen is what is charged.
+
+
+def test_a_preset_with_an_amount_typed_too_is_asked_about_and_nothing_is_charged(
+    client, connected, fake_stripe
+):
+    """Without JavaScript (which empties the box when a preset is chosen) the donor can
+    send both: the server does not guess which one is meant."""
+    response = client.post(donate_url(connected), gift(preset="25", custom_amount="40"))
+
+    assert response.status_code == 200
+    error = "Choose “Other amount” to give the amount typed here, or empty this box to give $25."
+    assert f'id="id_custom_amount_error"><li>{error}</li>' in response.text
+    assert summary_links(error_summary(response.text)) == [("id_custom_amount", error)]
+    # Both stay as the donor left them, to choose between.
+    assert re.search(r'<input [^>]*value="40"[^>]*id="id_custom_amount"', response.text)
+    assert re.search(r'<input [^>]*value="25"[^>]*checked[^>]*>', response.text)
+    assert not Donation.objects.exists()
+    assert fake_stripe.requests == []
+
+
+@pytest.mark.parametrize(("preset", "cents"), [("25", 2500), ("250", 25000)])
+def test_a_preset_with_the_box_empty_is_the_gift(client, connected, fake_stripe, preset, cents):
+    client.post(donate_url(connected), gift(preset=preset, custom_amount="  "))
+    assert Donation.objects.get().amount_cents == cents
+    assert fake_stripe.last("/v1/checkout/sessions").params[
+        "line_items[0][price_data][unit_amount]"
+    ] == str(cents)
+
+
+def test_other_amount_with_the_box_empty_is_explained_next_to_the_box(
+    client, connected, fake_stripe
+):
+    response = client.post(donate_url(connected), gift(preset="other", note="For IDs"))
+    assert re.search(r'id="id_custom_amount_error"><li>Enter an amount in dollars', response.text)
+    assert "For IDs</textarea>" in response.text
+    assert not Donation.objects.exists()
+    assert fake_stripe.requests == []
+
+
+def test_the_fee_view_gives_no_figure_for_a_preset_with_an_amount_typed_too(client, connected):
+    """It follows the rule the form is sent by: the page never names an amount that
+    submitting would not charge."""
+    chosen = gift(preset="250", custom_amount="40")
+    response = client.get(fee_url(connected), chosen, headers={"HX-Request": "true"})
+    assert " ".join(response.text.split()) == GENERIC_FEE_LABEL
+
+
+def test_the_amount_box_names_the_button_that_typing_in_it_chooses(client, connected):
+    text = client.get(donate_url(connected)).text
+    box = re.search(r'<input [^>]*id="id_custom_amount"[^>]*>', text).group()
+    assert 'data-selects="id_preset_4"' in box
+    assert re.search(r'<input [^>]*value="other"[^>]*id="id_preset_4"', text)
+
+
+# Only plain dollar amounts.
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1e3",
+        "1E3",
+        "2.5e1",
+        "1e999999",
+        "1E+999999999",
+        "1_000",
+        "12,50",
+        "1,0000",
+        "Infinity",
+        "٤٠",
+        "0x28",
+        "4 0",
+    ],
+)
+def test_an_amount_that_is_not_plain_dollars_is_refused_and_kept(
+    client, connected, fake_stripe, typed
+):
+    response = client.post(donate_url(connected), gift(preset="other", custom_amount=typed))
+    assert response.status_code == 200
+    assert re.search(
+        r'id="id_custom_amount_error"><li>Enter an amount in dollars, like 40 or 12.50.</li>',
+        response.text,
+    )
+    assert f'value="{typed}"' in response.text
+    assert not Donation.objects.exists()
+    assert fake_stripe.requests == []
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1_000", "12,50"])
+def test_the_fee_view_gives_no_figure_for_an_amount_that_is_not_plain_dollars(
+    client, connected, typed
+):
+    chosen = gift(preset="other", custom_amount=typed)
+    response = client.get(fee_url(connected), chosen, headers={"HX-Request": "true"})
+    assert " ".join(response.text.split()) == GENERIC_FEE_LABEL
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [
+        ("40", 4000),
+        ("$40", 4000),
+        ("$ 40", 4000),
+        (" 12.5 ", 1250),
+        ("12.05", 1205),
+        ("1,000", 100_000),
+        ("$25,000.00", 2_500_000),
+    ],
+)
+def test_plain_dollar_amounts_are_accepted(client, connected, fake_stripe, typed, cents):
+    client.post(donate_url(connected), gift(preset="other", custom_amount=typed))
+    assert Donation.objects.get().amount_cents == cents

@@ -73,9 +73,9 @@ def test_the_fee_covered_leaves_the_organization_the_whole_gift():
         ("0", "The smallest gift is $1."),
         ("-5", "The smallest gift is $1."),
         ("0.99", "The smallest gift is $1."),
-        ("1e9", "The largest gift online is $25,000."),
-        ("1e999999", "The largest gift online is $25,000."),
-        ("1E+999999999", "The largest gift online is $25,000."),
+        ("1e9", "Enter an amount in dollars"),
+        ("1e999999", "Enter an amount in dollars"),
+        ("1E+999999999", "Enter an amount in dollars"),
         ("25000.01", "The largest gift online is $25,000."),
         ("abc", "Enter an amount in dollars"),
         ("NaN", "Enter an amount in dollars"),
@@ -168,11 +168,3 @@ def test_an_email_longer_than_a_receipt_can_hold_is_refused_and_kept(
     assert f'value="{long_email}"' in response.text
     assert not Donation.objects.exists()
     assert fake_stripe.requests == []
-
-
-def test_an_amount_typed_in_other_is_the_gift_whichever_button_is_chosen(
-    client, organization, fake_stripe
-):
-    connect(organization)
-    client.post(donate_url(organization), gift(preset="50", custom_amount="40"))
-    assert Donation.objects.get().amount_cents == 4000

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -10,7 +11,9 @@ from tests.conftest import MIDDAY, make_user
 from tests.needs.donation_helpers import (
     ACCOUNT,
     connect,
+    donate_url,
     event,
+    gift,
     make_donation,
     make_monthly_gift,
     session_object,
@@ -358,5 +361,113 @@ def test_donation_list_queries_do_not_grow_with_gifts(
         client.get(url)
     for _ in range(50):
         received(organization)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def table_rows(text, heading_id):
+    """The cells of each body row of the table under the heading `heading_id`, as text."""
+    table = text.split(f'id="{heading_id}"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def on(month, day):
+    return timezone.make_aware(datetime.datetime(2026, month, day, 12))
+
+
+def gifts_started_and_paid_on_different_days(organization, **fields):
+    """A card gift on Dec 1, a bank payment started Oct 20 that arrived Nov 11, a card gift
+    on Oct 22 and a payment declined on Nov 15: by when each began they read Dec 1,
+    Nov 15, Oct 22, Nov 11."""
+    for started, paid, status in [
+        (on(10, 20), on(11, 11), Status.SUCCEEDED),
+        (on(10, 22), on(10, 22), Status.SUCCEEDED),
+        (on(11, 15), None, Status.FAILED),
+        (on(12, 1), on(12, 1), Status.SUCCEEDED),
+    ]:
+        donation = make_donation(organization, status=status, paid_at=paid, **fields)
+        Donation.objects.filter(pk=donation.pk).update(created_at=started)
+
+
+NEWEST_FIRST = ["Dec. 1, 2026", "Nov. 15, 2026", "Nov. 11, 2026", "Oct. 22, 2026"]
+
+
+def test_coordinator_sees_gifts_newest_first_by_the_date_shown(client, organization, coordinator):
+    gifts_started_and_paid_on_different_days(organization)
+    client.force_login(coordinator)
+    text = client.get(reverse("needs:manage_donations", args=[organization.slug])).text
+    assert [row[0] for row in table_rows(text, "gifts")] == NEWEST_FIRST
+
+
+def test_donor_sees_their_gifts_newest_first_by_the_date_shown(client, organization, donor):
+    gifts_started_and_paid_on_different_days(organization, donor=donor)
+    client.force_login(donor)
+    text = client.get(reverse("needs:my_gifts")).text
+    assert [row[0] for row in table_rows(text, "history")] == NEWEST_FIRST
+
+
+def test_the_export_lists_gifts_newest_first_by_the_date_it_gives(
+    client, organization, coordinator
+):
+    gifts_started_and_paid_on_different_days(organization)
+    client.force_login(coordinator)
+    export = client.get(reverse("needs:donations_export", args=[organization.slug, "csv"]))
+    dates = [line.split(",")[0] for line in export.content.decode("utf-8-sig").splitlines()[1:]]
+    assert dates == ["2026-12-01", "2026-11-15", "2026-11-11", "2026-10-22"]
+
+
+NOT_CHARGED = "Payment failed — you were not charged"
+
+
+def test_my_gifts_leaves_out_a_gift_stripe_could_not_start_and_says_no_money_was_taken(
+    client, organization, donor, fake_stripe
+):
+    connect(organization)
+    client.force_login(donor)
+    for _ in range(3):  # the first try and the stripe library's two retries
+        fake_stripe.fail_next(status=500, message="boom", kind="api_error")
+    client.post(donate_url(organization), gift(preset="250"))
+    assert Donation.objects.get().status == Status.FAILED
+    # A card Stripe declined on its payment page, a monthly gift's month whose card was
+    # declined, and a gift received.
+    make_donation(organization, donor=donor, amount_cents=3300, status=Status.FAILED)
+    make_donation(
+        organization,
+        donor=donor,
+        amount_cents=4400,
+        status=Status.FAILED,
+        frequency=Frequency.MONTHLY,
+        checkout_session_id="",
+        invoice_id="in_test_renewal",
+    )
+    received(organization, 5500, donor=donor)
+
+    rows = table_rows(client.get(reverse("needs:my_gifts")).text, "history")
+    assert [row[2:] for row in rows] == [
+        ["$55", "Received"],
+        ["$44 · monthly", NOT_CHARGED],
+        ["$33", NOT_CHARGED],
+    ]
+
+
+def test_my_gifts_queries_do_not_grow_with_gifts(
+    client, organization, donor, django_assert_num_queries, django_assert_max_num_queries
+):
+    client.force_login(donor)
+    url = reverse("needs:my_gifts")
+    make_monthly_gift(organization, donor)
+    for _ in range(5):
+        received(organization, donor=donor)
+    with django_assert_max_num_queries(20) as small:
+        client.get(url)
+    for _ in range(50):
+        received(organization, donor=donor)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
