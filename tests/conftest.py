@@ -120,7 +120,9 @@ def filtered_results(response, filters_set):
     assert "HX-Request" in response["Vary"]
     count, results = response.text.strip().split("\n", 1)
     results = results.lstrip()
-    assert count.startswith('<span id="filters-set" class="filters-set" hx-swap-oob="true">')
+    assert count.startswith(
+        '<span id="filters-set" class="filters-set" hx-swap-oob="true" data-out-of-band>'
+    )
     shown = f"({filters_set} filter{'' if filters_set == 1 else 's'} on)" if filters_set else ""
     assert count.endswith(f">{shown}</span>")
     assert results.startswith('<div id="results"')

@@ -85,7 +85,8 @@
   // After htmx replaces part of a page, show the person what came of it, where they
   // are looking and where a keyboard or screen reader is: the first field with an
   // error; else, when the focused control went with the old part, the message the
-  // answer brought, or the new part itself (brought into view if it starts above).
+  // answer brought, or the new part itself (brought into view if it starts above), not
+  // a note swapped in beside it (data-out-of-band: the messages, a count of filters).
   var added = [];
 
   function firstOf(parts, selector) {
@@ -119,7 +120,7 @@
     if (focused && focused !== document.body && focused.isConnected) return;
     var message = firstOf(parts, "#messages .message");
     if (message) return show(message.parentNode, true);
-    var part = parts.filter(function (p) { return p.id !== "messages"; })[0];
+    var part = parts.filter(function (p) { return !p.hasAttribute("data-out-of-band"); })[0];
     if (!part || !part.isConnected) return;
     var above = part.getBoundingClientRect().top < 0;
     if (above) part.scrollIntoView({ block: "start" });
