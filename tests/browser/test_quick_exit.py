@@ -123,3 +123,24 @@ def test_esc_in_an_admin_form_leaves_the_admin(staff_tab, live_server):
     title.fill("Half typed")
     title.press("Escape")
     assert_left_hearth_for_good(staff_tab, live_server)
+
+
+ON_TOP = """() => {
+  const box = document.activeElement.getBoundingClientRect();
+  const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+  return document.activeElement.contains(top);
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_admin_keeps_its_quick_exit_in_view_and_its_skip_link_uncovered(staff_tab, width):
+    staff_tab.set_viewport_size({"width": width, "height": 700})
+    staff_tab.goto("/admin/volunteers/shift/add/")
+    staff_tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert staff_tab.evaluate("window.scrollY") > 700, "the page is too short to prove anything"
+    quick_exit = staff_tab.locator("#quick-exit").bounding_box()
+    assert 0 <= quick_exit["y"] < 100, quick_exit
+    staff_tab.goto("/admin/")  # the add page puts the focus in its first field
+    staff_tab.keyboard.press("Tab")
+    expect(staff_tab.locator(".skip-to-content-link")).to_be_focused()
+    assert staff_tab.evaluate(ON_TOP), "the quick exit or help lines cover the skip link"
