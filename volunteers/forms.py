@@ -365,16 +365,19 @@ class RosterEntryForm(forms.ModelForm):
         choices=[("", _("Not marked")), *SignUp.Attendance.choices]
     )
 
+    # Held to 24 hours and to cents, not to the column's five digits: 1000 is too many
+    # hours, and 2.666 too many decimals, not too many digits.
+    hours = SignUp._meta.get_field("hours").formfield(
+        max_digits=None,
+        min_value=0,
+        max_value=24,
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "24"}),
+        error_messages={"max_value": _("Enter at most 24 hours.")},
+    )
+
     class Meta:
         model = SignUp
         fields = ["attendance", "hours"]
-        widgets = {"hours": forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "24"})}
-        # 1000 breaks the column's digits before it reaches the 24 hours limit: both say so.
-        error_messages = {
-            "hours": dict.fromkeys(
-                ["max_value", "max_whole_digits", "max_digits"], _("Enter at most 24 hours.")
-            )
-        }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", f"signup-{kwargs['instance'].pk}")

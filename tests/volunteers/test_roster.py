@@ -126,12 +126,20 @@ def test_marking_a_no_show_without_javascript(client, organization, coordinator,
 def test_impossible_hours_are_explained_and_kept(client, organization, coordinator, volunteer):
     signup = make_signup(make_shift(organization), volunteer)
     client.force_login(coordinator)
-    for headers, hours in itertools.product([{}, HTMX], ["30", "1000", "123456"]):
+    for headers, (hours, message) in itertools.product(
+        [{}, HTMX],
+        [
+            ("30", "Enter at most 24 hours."),
+            ("1000", "Enter at most 24 hours."),
+            ("123456", "Enter at most 24 hours."),
+            ("2.666666667", "Ensure that there are no more than 2 decimal places."),
+        ],
+    ):
         response = client.post(
             update_url(signup), {f"signup-{signup.pk}-hours": hours}, headers=headers
         )
         assert response.status_code == 200
-        assert "Enter at most 24 hours." in response.text
+        assert message in response.text
         assert "digits" not in response.text
         assert f'value="{hours}"' in response.text
     signup.refresh_from_db()
