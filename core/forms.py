@@ -55,8 +55,9 @@ class ListFilterForm(forms.Form):
 
     @property
     def filters_set(self):
-        """How many of the filter's fields are set."""
-        return sum(1 for field in self if field.value())
+        """How many of the filter's fields narrow the list: valid and not blank."""
+        self.is_valid()
+        return sum(1 for value in getattr(self, "cleaned_data", {}).values() if value)
 
 
 class DirectoryFilterForm(ListFilterForm):

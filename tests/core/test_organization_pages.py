@@ -53,6 +53,11 @@ def test_htmx_filter_answers_with_the_results_fragment_only(client, organization
     filtered_results(response, filters_set=2)
     response = client.get(DIRECTORY, {"q": ""}, headers={"HX-Request": "true"})
     assert "Rended Heart" in filtered_results(response, filters_set=0)
+    # Blanks and a service that is not one filter nothing, so they count for nothing.
+    response = client.get(
+        DIRECTORY, {"q": "  ", "service": "spaceships"}, headers={"HX-Request": "true"}
+    )
+    assert "Rended Heart" in filtered_results(response, filters_set=0)
 
 
 def test_directory_runs_the_same_number_of_queries_with_700_organizations(
