@@ -159,7 +159,7 @@ def _signup_box(request, shift, form=None, guest_form=None, signup=None):
         "shift": shift,
         "signup": signup,
         # A full shift's count offers its waitlist only to who can still join it.
-        "waitlist_closed": signup is not None or shift.start <= now,
+        "waitlist_closed": signup is not None or bool(missing) or shift.start <= now,
         "missing": missing,
         "form": form or SignUpForm(shift=shift),
         "guest_form": guest_form,

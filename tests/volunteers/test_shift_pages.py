@@ -215,6 +215,11 @@ def test_a_full_shift_offers_its_waitlist_only_to_who_can_still_join_it(
     for person in [volunteer, waiting]:
         client.force_login(person)
         assert spots_line(client, shift) == "Full"
+    # Someone who lacks a check the shift asks for cannot join its waitlist either.
+    checked = make_shift(organization, capacity=1, requires_background_check=True)
+    make_signup(checked, make_user("checked@example.test"))
+    client.force_login(make_user("unchecked@example.test"))
+    assert spots_line(client, checked) == "Full"
     # The one who takes the last spot, through htmx.
     last = make_shift(organization, capacity=1, title="Last spot")
     client.force_login(make_user("last@example.test"))
