@@ -54,6 +54,8 @@ def test_a_coordinators_wide_table_scrolls_in_its_box_not_the_page(
     box.evaluate("box => box.scrollTo(box.scrollWidth, 0)")
     expect(box).not_to_have_class(re.compile(r"table-scroll--more-right"))
     assert "linear-gradient" in box.evaluate("box => getComputedStyle(box).maskImage")
+    box.focus()  # the focus outline is not faded
+    assert box.evaluate("box => getComputedStyle(box).maskImage") == "none"
     assert_accessible(phone)  # the scrolling box can be reached and scrolled from the keyboard
 
 
