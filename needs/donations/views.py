@@ -130,7 +130,10 @@ def my_gifts(request):
         .newest_first()
     )
     gifts = RecurringGift.objects.for_donor(request.user)
-    years = sorted({d.paid_at.year for d in donations if d.paid_at}, reverse=True)
+    # In Kansas City's time, as the year's summary counts them.
+    years = sorted(
+        {timezone.localtime(d.paid_at).year for d in donations if d.paid_at}, reverse=True
+    )
     return TemplateResponse(
         request,
         "needs/my_gifts.html",

@@ -75,6 +75,18 @@ def test_donor_sees_their_gifts_and_downloads_a_year_end_summary(client, organiz
     assert "No goods or services were provided" in text
 
 
+def test_a_gift_on_new_years_eve_is_in_that_years_summary(client, organization, donor):
+    # 11:30 p.m. on 31 December in Kansas City is already 1 January in UTC.
+    paid_at = timezone.make_aware(datetime.datetime(2025, 12, 31, 23, 30))
+    received(organization, 5000, donor=donor, paid_at=paid_at)
+    client.force_login(donor)
+    page = client.get(reverse("needs:my_gifts")).text
+    assert f'href="{reverse("needs:gift_summary", args=[2025])}"' in page
+    assert reverse("needs:gift_summary", args=[2026]) not in page
+    summary = client.get(reverse("needs:gift_summary", args=[2025])).content.decode()
+    assert "$50" in summary
+
+
 def test_a_donor_never_sees_another_donors_gifts_or_their_summary(
     client, organization, other_organization, donor
 ):
