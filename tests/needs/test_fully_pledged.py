@@ -47,7 +47,7 @@ def test_a_cancelled_pledge_is_not_a_share(client, need, donor):
     assert YOURS not in page
 
 
-def test_everyone_else_still_reads_others_whatever_was_cached_first(client, need, donor):
+def test_everyone_else_still_reads_others(client, need, donor):
     make_pledge(need, donor=donor, quantity=10)
     anonymous, stranger = Client(), Client()
     stranger.force_login(make_user("stranger@example.test"))
