@@ -56,6 +56,17 @@ def test_a_coordinators_wide_table_scrolls_in_its_box_not_the_page(
     assert "linear-gradient" in box.evaluate("box => getComputedStyle(box).maskImage")
     box.focus()  # the focus outline is not faded
     assert box.evaluate("box => getComputedStyle(box).maskImage") == "none"
+
+
+def test_a_link_focused_in_a_wide_table_is_not_faded(phone, demo_data):
+    log_in(phone, "coordinator@rended-heart.demo")
+    phone.goto(TABLE_PAGES["donations"][1])
+    box = phone.locator(".table-scroll").filter(has=phone.locator("a[href^='mailto:']")).first
+    link = box.locator("a[href^='mailto:']").first
+    expect(box).to_have_class(re.compile(r"table-scroll--more-right"))
+    assert "linear-gradient" in box.evaluate("box => getComputedStyle(box).maskImage")
+    link.focus()
+    assert box.evaluate("box => getComputedStyle(box).maskImage") == "none"
     assert_accessible(phone)  # the scrolling box can be reached and scrolled from the keyboard
 
 
