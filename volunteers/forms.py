@@ -371,7 +371,7 @@ class RosterEntryForm(forms.ModelForm):
         max_digits=None,
         min_value=0,
         max_value=24,
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "24"}),
+        widget=forms.NumberInput(attrs={"step": "0.25"}),
         error_messages={"max_value": _("Enter at most 24 hours.")},
     )
 
