@@ -395,6 +395,18 @@ class SignUpQuerySet(models.QuerySet):
             return self.filter(volunteer=volunteer)
         return self.filter(volunteer__isnull=True, guest_email=guest_email.lower())
 
+    def at_the_time_of(self, shift):
+        """Places on this shift, or on another one not cancelled that overlaps it, soonest
+        first: what stands in the way of taking a place on it."""
+        return self.filter(
+            Q(shift=shift)
+            | Q(
+                shift__cancelled_at__isnull=True,
+                shift__start__lt=shift.end,
+                shift__end__gt=shift.start,
+            )
+        ).order_by("shift__start")
+
     def of_volunteer(self, volunteer):
         """A volunteer's places that are not cancelled: what My shifts lists and counts."""
         return self.filter(volunteer=volunteer).active()

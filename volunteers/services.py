@@ -72,19 +72,7 @@ def _check_open(shift, now):
 
 def _check_free(shift, signups):
     """Refuse a second place on this shift, or a place on an overlapping one."""
-    # The shifts of these places that this one overlaps, itself included, in one query.
-    held = dict(
-        signups.filter(
-            Q(shift=shift)
-            | Q(
-                shift__cancelled_at__isnull=True,
-                shift__start__lt=shift.end,
-                shift__end__gt=shift.start,
-            )
-        )
-        .order_by("shift__start")
-        .values_list("shift_id", "shift__title")
-    )
+    held = dict(signups.at_the_time_of(shift).values_list("shift_id", "shift__title"))
     if shift.pk in held:
         raise Refusal(_("You are already signed up for this shift."))
     if held:

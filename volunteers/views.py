@@ -136,14 +136,30 @@ def shift_list(request):
     )
 
 
+def _place_and_clash(user, shift):
+    """The volunteer's place on this shift, else the soonest other shift of theirs that
+    overlaps it, which keeps them from taking one: found in one query."""
+    places = list(
+        SignUp.objects.holding_a_place()
+        .of_person(volunteer=user)
+        .at_the_time_of(shift)
+        .select_related("shift")
+    )
+    for place in places:
+        if place.shift_id == shift.pk:
+            place.shift = shift
+            return place, None
+    return None, places[0].shift if places else None
+
+
 def _signup_box(request, shift, form=None, guest_form=None, signup=None):
     """What the sign-up box of a shift page shows this visitor; `signup` is their place,
     when the caller has it already."""
     user = request.user
-    missing = None
+    missing = clash = None
     if user.is_authenticated:
         if signup is None:
-            signup = shift.signups.active().filter(volunteer=user).first()
+            signup, clash = _place_and_clash(user, shift)
         if signup is None:
             missing = services.missing_verifications(shift, user)
     elif shift.accepts_guests and guest_form is None:
@@ -159,7 +175,8 @@ def _signup_box(request, shift, form=None, guest_form=None, signup=None):
         "shift": shift,
         "signup": signup,
         # A full shift's count offers its waitlist only to who can still join it.
-        "waitlist_closed": signup is not None or bool(missing) or shift.start <= now,
+        "waitlist_closed": signup is not None or bool(clash or missing) or shift.start <= now,
+        "clash": clash,
         "missing": missing,
         "form": form or SignUpForm(shift=shift),
         "guest_form": guest_form,

@@ -123,6 +123,41 @@ def test_an_overlapping_shift_is_refused_with_its_name(client, organization, vol
     assert "You already have a shift at that time: Lunch service." in html
 
 
+def test_the_shift_page_names_a_clashing_shift_instead_of_offering_a_place(
+    client, organization, volunteer
+):
+    start = timezone.now() + timedelta(days=2)
+    lunch = make_shift(organization, start=start, title="Lunch service")
+    make_signup(lunch, volunteer, status=Status.WAITLISTED)
+    dinner = make_shift(organization, start=start + timedelta(hours=1), title="Dinner", capacity=1)
+    make_signup(dinner, make_user("first@example.test"))
+    client.force_login(volunteer)
+    html = client.get(dinner.get_absolute_url()).text
+    assert (
+        f'You already have a shift at that time: <a href="{lunch.get_absolute_url()}">'
+        "Lunch service</a>." in html
+    )
+    assert "first give up your place on that shift" in html
+    # Nothing to press that would only be refused: no form, no waitlist on offer.
+    assert signup_url(dinner) not in html
+    assert "you can join the waitlist" not in html
+    assert ">Full<" in html
+
+
+def test_a_cancelled_or_separate_shift_does_not_stand_in_the_way(client, organization, volunteer):
+    start = timezone.now() + timedelta(days=2)
+    gone = make_shift(organization, start=start, title="Lunch service")
+    make_signup(gone, volunteer)
+    gone.cancelled_at = timezone.now()
+    gone.save()
+    make_signup(make_shift(organization, start=start + timedelta(hours=2)), volunteer)
+    dinner = make_shift(organization, start=start + timedelta(minutes=30), hours=1.5)
+    client.force_login(volunteer)
+    html = client.get(dinner.get_absolute_url()).text
+    assert "You already have a shift at that time" not in html
+    assert signup_url(dinner) in html
+
+
 def test_posting_by_hand_to_a_shift_one_is_not_eligible_for_is_refused(
     client, organization, volunteer
 ):
