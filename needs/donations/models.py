@@ -67,10 +67,13 @@ class DonationQuerySet(models.QuerySet):
     def for_donor(self, user):
         return self.filter(donor=user).select_related("organization").order_by("-created_at")
 
-    def reached_stripe(self):
-        """Gifts Stripe has a payment page or an invoice for: not the attempts it could not
-        start, which charged nothing."""
-        return self.exclude(checkout_session_id="", invoice_id="")
+    def listed(self):
+        """The gifts that lists and exports show: those a donor reached Stripe with, not
+        checkouts still open or abandoned, nor attempts Stripe could not start, which
+        charged nothing (the donor was told so then)."""
+        return self.exclude(checkout_session_id="", invoice_id="").exclude(
+            status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED]
+        )
 
     def newest_first(self):
         """Newest first by the date the lists give: when paid, else when started."""

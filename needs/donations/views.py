@@ -121,14 +121,7 @@ def donation_return(request, public_id):
 @login_required
 @require_safe
 def my_gifts(request):
-    # Left out, as no gift: checkouts open or abandoned, and attempts Stripe could not
-    # start (the donor was told then that nothing was charged).
-    donations = (
-        Donation.objects.for_donor(request.user)
-        .exclude(status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED])
-        .reached_stripe()
-        .newest_first()
-    )
+    donations = Donation.objects.for_donor(request.user).listed().newest_first()
     gifts = RecurringGift.objects.for_donor(request.user)
     # In Kansas City's time, as the year's summary counts them.
     years = sorted(
@@ -203,9 +196,7 @@ def manage_donations(request, slug):
         goal_form.save()
         messages.success(request, _("The goal is saved."))
         return redirect("needs:manage_donations", slug=slug)
-    donations = Donation.objects.filter(organization=organization).exclude(
-        status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED]
-    )
+    donations = Donation.objects.filter(organization=organization).listed()
     page = Paginator(donations.newest_first(), 50).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -239,11 +230,7 @@ def connect_stripe(request, slug):
 @require_safe
 def donations_export(request, slug, fmt):
     organization = organization_for_coordinator(request, slug)
-    donations = (
-        Donation.objects.filter(organization=organization)
-        .exclude(status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED])
-        .newest_first()
-    )
+    donations = Donation.objects.filter(organization=organization).listed().newest_first()
     return export_response(DonationResource(), donations, fmt, f"{slug}-donations")
 
 

@@ -438,17 +438,16 @@ def test_the_export_lists_gifts_newest_first_by_the_date_it_gives(
 NOT_CHARGED = "Payment failed — you were not charged"
 
 
-def test_my_gifts_leaves_out_a_gift_stripe_could_not_start_and_says_no_money_was_taken(
-    client, organization, donor, fake_stripe
-):
+def gifts_after_one_stripe_could_not_start(client, organization, donor, fake_stripe):
+    """A $250 gift the donor tried while Stripe was down; then a $33 card Stripe declined
+    on its payment page, a $44 month of a monthly gift whose card was declined, and $55
+    received."""
     connect(organization)
     client.force_login(donor)
     for _ in range(3):  # the first try and the stripe library's two retries
         fake_stripe.fail_next(status=500, message="boom", kind="api_error")
     client.post(donate_url(organization), gift(preset="250"))
     assert Donation.objects.get().status == Status.FAILED
-    # A card Stripe declined on its payment page, a monthly gift's month whose card was
-    # declined, and a gift received.
     make_donation(organization, donor=donor, amount_cents=3300, status=Status.FAILED)
     make_donation(
         organization,
@@ -461,12 +460,34 @@ def test_my_gifts_leaves_out_a_gift_stripe_could_not_start_and_says_no_money_was
     )
     received(organization, 5500, donor=donor)
 
+
+def test_my_gifts_leaves_out_a_gift_stripe_could_not_start_and_says_no_money_was_taken(
+    client, organization, donor, fake_stripe
+):
+    gifts_after_one_stripe_could_not_start(client, organization, donor, fake_stripe)
     rows = table_rows(client.get(reverse("needs:my_gifts")).text, "history")
     assert [row[2:] for row in rows] == [
         ["$55", "Received"],
         ["$44 · monthly", NOT_CHARGED],
         ["$33", NOT_CHARGED],
     ]
+
+
+def test_the_organizations_list_and_export_leave_out_a_gift_stripe_could_not_start(
+    client, organization, donor, coordinator, fake_stripe
+):
+    gifts_after_one_stripe_could_not_start(client, organization, donor, fake_stripe)
+    client.force_login(coordinator)
+    page = client.get(reverse("needs:manage_donations", args=[organization.slug])).text
+    assert [row[2:] for row in table_rows(page, "gifts")] == [
+        ["$55", "Received"],
+        ["$44 · monthly", "Failed"],
+        ["$33", "Failed"],
+    ]
+    export = client.get(reverse("needs:donations_export", args=[organization.slug, "csv"]))
+    lines = export.content.decode("utf-8-sig").splitlines()[1:]
+    assert len(lines) == 3
+    assert not any("250" in line for line in lines)
 
 
 def test_my_gifts_queries_do_not_grow_with_gifts(
