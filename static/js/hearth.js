@@ -6,6 +6,7 @@
   // The page hides at once and the neutral site replaces its history entry, so Back does
   // not return here. A click also opens the neutral site in a new tab, which has no Back
   // to press; a key cannot (browsers block a new tab opened from Esc, and may say so).
+  // A pop-up of this site (the admin's) takes the window that opened it along, and closes.
   function quickExit(event, newTab) {
     var link = document.getElementById("quick-exit");
     if (!link) return;
@@ -14,7 +15,24 @@
     document.documentElement.style.visibility = "hidden";
     document.title = "";
     if (newTab) window.open(url, "_blank", "noopener");
+    if (leaveOpener(url)) {
+      window.close();
+      if (window.closed) return; // closing: a navigation now could keep it open
+    }
     window.location.replace(url);
+  }
+
+  function leaveOpener(url) {
+    var opener = window.opener;
+    if (!opener || opener.closed) return false;
+    try {
+      opener.document.documentElement.style.visibility = "hidden";
+    } catch (error) {
+      return false; // another site's window: not ours to send away
+    }
+    opener.document.title = "";
+    opener.location.replace(url);
+    return true;
   }
 
   document.addEventListener("DOMContentLoaded", function () {

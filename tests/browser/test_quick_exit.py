@@ -1,7 +1,8 @@
 import re
+from contextlib import suppress
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Error, expect
 
 from core.models import Organization
 from tests.conftest import PASSWORD, make_user
@@ -144,3 +145,19 @@ def test_the_admin_keeps_its_quick_exit_in_view_and_its_skip_link_uncovered(staf
     staff_tab.keyboard.press("Tab")
     expect(staff_tab.locator(".skip-to-content-link")).to_be_focused()
     assert staff_tab.evaluate(ON_TOP), "the quick exit or help lines cover the skip link"
+
+
+def test_esc_in_an_admin_pop_up_leaves_the_pop_up_and_the_admin_behind_it(staff_tab, live_server):
+    staff_tab.goto("/admin/volunteers/shift/add/")
+    with staff_tab.expect_popup() as opened:
+        staff_tab.locator("#add_id_organization").click()
+    pop_up = opened.value
+    pop_up.wait_for_load_state()
+    expect(pop_up.get_by_role("link", name="Call 911")).to_be_visible()
+    pop_up.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert pop_up.evaluate("window.scrollY") > 0, "the pop-up is too short to prove anything"
+    expect(pop_up.get_by_role("link", name="Quick exit")).to_be_in_viewport()
+    pop_up.locator("#id_name").fill("Half typed")
+    with pop_up.expect_event("close"), suppress(Error):
+        pop_up.keyboard.press("Escape")  # the pop-up may close before the key comes up
+    assert_left_hearth_for_good(staff_tab, live_server)
