@@ -104,7 +104,7 @@ def _welcome(signup, shift, now, template):
     """After a place is taken: the email, and the reminder plan."""
     if signup.status == SignUp.Status.CONFIRMED:
         _plan_reminder(signup, shift, now)
-    tasks.send_signup_email.enqueue(signup.pk, template)
+    tasks.send_signup_email.enqueue(signup.pk, template, signup.status)
 
 
 def _plan_reminder(signup, shift, now):
@@ -181,7 +181,7 @@ def guest_signup_create(*, shift, name, email, language, bringing=""):
             )
         pending = signup.status == SignUp.Status.PENDING
         tasks.send_signup_email.enqueue(
-            signup.pk, "shift_guest_confirm" if pending else "shift_signup"
+            signup.pk, "shift_guest_confirm" if pending else "shift_signup", signup.status
         )
     return signup
 
@@ -382,7 +382,7 @@ def _save_one(shift, before, private, now):
     if notify:
         signups = shift.signups.holding_a_place()
         for signup in signups:
-            tasks.send_signup_email.enqueue(signup.pk, "shift_changed")
+            tasks.send_signup_email.enqueue(signup.pk, "shift_changed", signup.status)
             if signup.status == SignUp.Status.CONFIRMED and before.start != shift.start:
                 _plan_reminder(signup, shift, now)
     if shift.capacity > before.capacity:
@@ -405,7 +405,7 @@ def shift_cancel(shift, *, following=False):
             occurrence.cancelled_at = now
             occurrence.save(update_fields=["cancelled_at", "updated_at"])
             for signup in occurrence.signups.holding_a_place():
-                tasks.send_signup_email.enqueue(signup.pk, "shift_cancelled")
+                tasks.send_signup_email.enqueue(signup.pk, "shift_cancelled", signup.status)
             cancelled.append(occurrence)
     return cancelled
 

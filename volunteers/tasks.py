@@ -34,9 +34,13 @@ def _load(signup_id):
 
 
 @task
-def send_signup_email(signup_id, name):
+def send_signup_email(signup_id, name, status=None):
+    """Send emails/<name> about a place as it stood when queued (`status`). A place whose
+    status changed before the email went out (cancelled, or confirmed off the waitlist)
+    gets none: what it would say is no longer true, and the change sent its own. Tasks
+    queued before `status` was passed carry none, and are sent."""
     signup = _load(signup_id)
-    if signup is not None:
+    if signup is not None and status in (None, signup.status):
         deliver(signup, name)
 
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.tasks import default_task_backend
 from django.utils import timezone
 
 from tests.conftest import make_user
@@ -265,3 +266,40 @@ def test_the_database_refuses_two_active_places_for_one_volunteer(shift, volunte
     make_signup(shift, volunteer, status=Status.CANCELLED)
     with pytest.raises(IntegrityError), transaction.atomic():
         make_signup(shift, volunteer, status=Status.WAITLISTED)
+
+
+def run_queued_tasks():
+    """Run what the queue holds, in order, as the worker would once it gets to it."""
+    queued = default_task_backend.results[:]
+    default_task_backend.clear()
+    for result in queued:
+        result.task.call(*result.args, **result.kwargs)
+
+
+@pytest.fixture
+def slow_worker(settings):
+    """A queue that holds tasks until run_queued_tasks() runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def test_an_email_about_a_place_cancelled_before_it_went_out_is_not_sent(
+    slow_worker, shift, volunteer
+):
+    place = signup_create(shift=shift, volunteer=volunteer)
+    signup_cancel(place)
+    run_queued_tasks()
+    assert mail.outbox == []
+
+
+def test_a_waitlist_email_overtaken_by_a_free_spot_leaves_only_the_good_news(
+    slow_worker, organization
+):
+    shift = make_shift(organization, capacity=1)
+    first, second = people(2)
+    place = signup_create(shift=shift, volunteer=first)
+    signup_create(shift=shift, volunteer=second)
+    signup_cancel(place)
+    run_queued_tasks()
+    assert [(email.to, email.subject) for email in mail.outbox] == [
+        (["person1@example.test"], "A spot opened: you are confirmed for Community meal")
+    ]
