@@ -152,9 +152,9 @@ def _place_and_clash(user, shift):
     return None, places[0].shift if places else None
 
 
-def _signup_box(request, shift, form=None, guest_form=None, signup=None):
+def _signup_box(request, shift, form=None, guest_form=None, signup=None, guest_asked=False):
     """What the sign-up box of a shift page shows this visitor; `signup` is their place,
-    when the caller has it already."""
+    when the caller has it already; `guest_asked`: a guest's request was just emailed."""
     user = request.user
     missing = clash = None
     if user.is_authenticated:
@@ -162,7 +162,7 @@ def _signup_box(request, shift, form=None, guest_form=None, signup=None):
             signup, clash = _place_and_clash(user, shift)
         if signup is None:
             missing = services.missing_verifications(shift, user)
-    elif shift.accepts_guests and guest_form is None:
+    elif shift.accepts_guests and guest_form is None and not guest_asked:
         guest_form = GuestSignUpForm(shift=shift)
     confirmed_driver = (
         signup is not None and signup.status == SignUp.Status.CONFIRMED and shift.is_transport
@@ -180,6 +180,7 @@ def _signup_box(request, shift, form=None, guest_form=None, signup=None):
         "missing": missing,
         "form": form or SignUpForm(shift=shift),
         "guest_form": guest_form,
+        "guest_asked": guest_asked,
         "private": private,
         "now": now,
     }
@@ -191,7 +192,7 @@ def shift_detail(request, pk):
     return TemplateResponse(request, "volunteers/shift_detail.html", _signup_box(request, shift))
 
 
-def _answer_with_box(request, shift, signup=None, **forms):
+def _answer_with_box(request, shift, signup=None, guest_asked=False, **forms):
     """htmx gets the refreshed box; a plain form post goes back to the page, unless a
     form has errors to show next to its fields. A place just taken (`signup`) brings
     the shift's counts as it left them; otherwise they are loaded again."""
@@ -205,7 +206,7 @@ def _answer_with_box(request, shift, signup=None, **forms):
         return TemplateResponse(
             request,
             _partial(request, "volunteers/shift_detail.html", "signup"),
-            _signup_box(request, shift, signup=signup, **forms),
+            _signup_box(request, shift, signup=signup, guest_asked=guest_asked, **forms),
         )
     return redirect(shift)
 
@@ -278,11 +279,12 @@ def _guest_signup(request, shift):
         except services.Refusal as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(
-                request,
-                _("Almost done: open the link we emailed you to confirm your place."),
-            )
-            guest_form = None
+            if not request.htmx:  # htmx shows the same in the box it swaps in
+                messages.success(
+                    request,
+                    _("Almost done: open the link we emailed you to confirm your place."),
+                )
+            return _answer_with_box(request, shift, guest_asked=True)
     return _answer_with_box(request, shift, guest_form=guest_form)
 
 

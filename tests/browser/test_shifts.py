@@ -99,6 +99,14 @@ def test_a_volunteer_signs_up_in_one_click_and_cancels(page, world):
     expect(page.locator("#messages")).to_contain_text("You are signed up. We sent you an email.")
     assert_same_page(page)
 
+    # Giving up the place asks first; saying no keeps it.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    box.get_by_role("button", name="Cancel my place").click()
+    assert asked == ["Cancel your place on Community dinner?"]
+    expect(box).to_contain_text("You are signed up for this shift.")
+    assert SignUp.objects.get().status == SignUp.Status.CONFIRMED
+    page.once("dialog", lambda dialog: dialog.accept())
     box.get_by_role("button", name="Cancel my place").click()
 
     expect(page.locator("#messages")).to_contain_text("Your place is cancelled.")
@@ -123,6 +131,7 @@ def test_a_volunteer_joins_the_waitlist_and_is_promoted_when_someone_cancels(new
     expect(ana_page.locator("#signup")).to_contain_text("You are on the waitlist.")
 
     mail.outbox.clear()
+    ben_page.once("dialog", lambda dialog: dialog.accept())
     ben_page.get_by_role("button", name="Cancel my place").click()
     expect(ben_page.locator("#messages")).to_contain_text("Your place is cancelled.")
 

@@ -208,6 +208,19 @@ def test_a_guest_signs_up_with_name_and_email_and_confirms_through_the_link(clie
     assert "You are signed up" in mail.outbox[-1].subject
 
 
+def test_after_a_guest_asks_the_box_says_to_open_the_email_instead_of_asking_again(client, shift):
+    box = client.post(
+        signup_url(shift), {"name": "Gina Guest", "email": "gina@example.test"}, headers=HTMX
+    ).text
+    assert box.count("open the link we emailed you") == 1  # in the box, not again above
+    assert "Until then it is not counted." in box
+    assert 'name="email"' not in box
+    assert "Sign me up" not in box
+    assert f'<a href="{shift.get_absolute_url()}">Sign up with another address</a>' in box
+    # The page itself offers the form again, for another address.
+    assert 'name="email"' in client.get(shift.get_absolute_url()).text
+
+
 def test_a_stranger_typing_a_guests_address_learns_nothing_of_their_shifts(client, shift):
     hidden = make_organization("Unlisted shelter", published=False)
     later = shift.start + timedelta(minutes=30)
