@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -11,8 +14,52 @@ class TransportDetailsInline(admin.StackedInline):
     extra = 0
 
 
+def over_capacity(capacity):
+    return forms.ValidationError(
+        ngettext(
+            "Only %(capacity)s person can be confirmed on this shift: put the others on "
+            "the waitlist, or give the shift more spots.",
+            "Only %(capacity)s people can be confirmed on this shift: put the others on "
+            "the waitlist, or give the shift more spots.",
+            capacity,
+        )
+        % {"capacity": capacity}
+    )
+
+
+class SignUpInlineFormSet(BaseInlineFormSet):
+    """A shift's places as staff edit them with the shift: never more confirmed than its
+    spots, as everywhere else."""
+
+    def clean(self):
+        super().clean()
+        confirmed = sum(
+            1
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("status") == SignUp.Status.CONFIRMED
+        )
+        if self.instance.capacity is not None and confirmed > self.instance.capacity:
+            raise over_capacity(self.instance.capacity)
+
+
+class SignUpAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        shift = cleaned.get("shift")
+        if shift is not None and cleaned.get("status") == SignUp.Status.CONFIRMED:
+            others = shift.signups.filter(status=SignUp.Status.CONFIRMED)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.count() >= shift.capacity:
+                self.add_error("status", over_capacity(shift.capacity))
+        return cleaned
+
+
 class SignUpInline(admin.TabularInline):
     model = SignUp
+    formset = SignUpInlineFormSet
     extra = 0
     fields = ["volunteer", "guest_name", "guest_email", "status", "attendance", "hours"]
     raw_id_fields = ["volunteer"]
@@ -38,6 +85,7 @@ class ShiftAdmin(ImportExportModelAdmin):
 
 @admin.register(SignUp)
 class SignUpAdmin(admin.ModelAdmin):
+    form = SignUpAdminForm
     list_display = ["shift", "volunteer", "guest_email", "status", "attendance", "hours"]
     list_filter = ["status", "shift__organization"]
     search_fields = ["volunteer__email", "guest_email", "shift__title"]

@@ -1,6 +1,7 @@
 """The staff admin's dates and times: a value at an end of the calendar is refused beside
 its field, with the same rule and message as the rest of the site, instead of failing as
-the database converts it to UTC; a value in range still saves. Only site staff get in."""
+the database converts it to UTC; a value in range still saves. Only site staff get in.
+Staff cannot confirm more people on a shift than it has spots, either."""
 
 import re
 
@@ -405,3 +406,67 @@ def test_a_volunteer_is_sent_to_the_admin_login_from_these_pages(client, organiz
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
     assert Shift.objects.get().title == "Community meal"
+
+
+FULL = "Only 1 person can be confirmed on this shift"
+
+
+def with_places(data, *signups, **statuses):
+    """The shift page's post with its places as inline rows; `statuses` by row index."""
+    data = {**data, "signups-TOTAL_FORMS": len(signups), "signups-INITIAL_FORMS": len(signups)}
+    for index, signup in enumerate(signups):
+        data.update(
+            {
+                f"signups-{index}-id": signup.pk,
+                f"signups-{index}-shift": signup.shift_id,
+                f"signups-{index}-volunteer": signup.volunteer_id,
+                f"signups-{index}-status": statuses.get(f"row{index}", signup.status),
+            }
+        )
+    return data
+
+
+def test_staff_cannot_confirm_more_people_than_a_shift_has_spots(staff, organization):
+    shift = make_shift(organization, capacity=1)
+    first = make_signup(shift, make_user("first@example.test"))
+    waiting = make_signup(shift, make_user("next@example.test"), status=SignUp.Status.WAITLISTED)
+    url = reverse("admin:volunteers_shift_change", args=[shift.pk])
+    overfull = with_places(shift_form(organization, capacity="1"), first, waiting, row1="confirmed")
+    response = staff.post(url, overfull)
+    assert response.status_code == 200
+    assert FULL in response.text
+    waiting.refresh_from_db()
+    assert waiting.status == SignUp.Status.WAITLISTED
+    # With a second spot, the same rows save.
+    response = staff.post(url, {**overfull, "capacity": "2"})
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == SignUp.Status.CONFIRMED
+
+
+def test_staff_cannot_take_a_shifts_spots_below_its_confirmed_people(staff, organization):
+    shift = make_shift(organization, capacity=2)
+    places = [make_signup(shift, make_user(f"p{i}@example.test")) for i in range(2)]
+    url = reverse("admin:volunteers_shift_change", args=[shift.pk])
+    response = staff.post(url, with_places(shift_form(organization, capacity="1"), *places))
+    assert FULL in response.text
+    shift.refresh_from_db()
+    assert shift.capacity == 2
+
+
+def test_a_place_confirmed_on_its_own_admin_page_must_fit_the_shift(staff, organization):
+    shift = make_shift(organization, capacity=1)
+    make_signup(shift, make_user("first@example.test"))
+    waiting = make_signup(shift, make_user("next@example.test"), status=SignUp.Status.WAITLISTED)
+    url = reverse("admin:volunteers_signup_change", args=[waiting.pk])
+    response = staff.post(url, signup_form(shift, waiting.volunteer))
+    assert FULL in field_errors(response, "status")
+    added = staff.post(
+        reverse("admin:volunteers_signup_add"), signup_form(shift, make_user("c@example.test"))
+    )
+    assert FULL in field_errors(added, "status")
+    assert SignUp.objects.filter(status=SignUp.Status.CONFIRMED).count() == 1
+    # The confirmed place itself still saves as it is.
+    first = SignUp.objects.get(status=SignUp.Status.CONFIRMED)
+    url = reverse("admin:volunteers_signup_change", args=[first.pk])
+    assert staff.post(url, signup_form(shift, first.volunteer)).status_code == 302
