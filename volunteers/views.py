@@ -618,12 +618,14 @@ def roster_update(request, pk):
         )
         return redirect("volunteers:shift_roster", pk=shift.pk)
     form = RosterEntryForm(request.POST, instance=signup)
+    saved = None
     if form.is_valid():
         services.signup_record(
             signup, attendance=form.cleaned_data["attendance"], hours=form.cleaned_data["hours"]
         )
-        messages.success(request, _("Saved for %(name)s.") % {"name": signup.display_name})
+        saved = _("Saved for %(name)s.") % {"name": signup.display_name}
         if not request.htmx:
+            messages.success(request, saved)
             return redirect("volunteers:shift_roster", pk=shift.pk)
         form = RosterEntryForm(instance=signup)
     if request.htmx:
@@ -631,8 +633,9 @@ def roster_update(request, pk):
         return TemplateResponse(
             request,
             "volunteers/shift_roster.html#roster-row",
-            # The row comes alone, so it brings the messages out of band.
-            {"shift": shift, "signup": signup, "row_alone": True},
+            # The row comes alone, so it brings the messages out of band; it says it
+            # saved itself, where the coordinator is, on a long roster on a phone.
+            {"shift": shift, "signup": signup, "row_alone": True, "saved": saved},
         )
     return TemplateResponse(request, "volunteers/shift_roster.html", _roster(shift, entry=form))
 

@@ -103,8 +103,9 @@
   // After htmx replaces part of a page, show the person what came of it, where they
   // are looking and where a keyboard or screen reader is: the first field with an
   // error; else, when the focused control went with the old part, the message the
-  // answer brought, or the new part itself (brought into view if it starts above), not
-  // a note swapped in beside it (data-out-of-band: the messages, a count of filters).
+  // answer brought, in the new part itself (data-note) or at the top of the page, or
+  // the new part itself (brought into view if it starts above), not a note swapped in
+  // beside it (data-out-of-band: the messages, a count of filters).
   var added = [];
 
   function firstOf(parts, selector) {
@@ -136,6 +137,8 @@
     if (invalid) return show(invalid, true);
     var focused = document.activeElement;
     if (focused && focused !== document.body && focused.isConnected) return;
+    var note = firstOf(parts, "[data-note]");
+    if (note) return show(note, true);
     var message = firstOf(parts, "#messages .message");
     if (message) return show(message.parentNode, true);
     var part = parts.filter(function (p) { return !p.hasAttribute("data-out-of-band"); })[0];

@@ -72,9 +72,9 @@ def test_a_guests_sign_up_shows_its_message(phone, organization):
     phone.get_by_label("Your name").fill("Gina Guest")
     phone.get_by_label("Your email").fill("gina@example.test")
     phone.get_by_role("button", name="Sign me up").click()
-    messages = phone.locator("#messages")
-    expect(messages).to_contain_text("open the link we emailed you")
-    assert_shown(messages)
+    note = phone.locator("#signup [data-note]")
+    expect(note).to_contain_text("open the link we emailed you")
+    assert_shown(note)
 
 
 def test_a_shift_form_with_a_mistake_shows_the_field(phone, organization):
@@ -99,15 +99,24 @@ def test_the_next_page_of_shifts_starts_at_its_top(phone, organization):
     assert_shown(results)
 
 
-def test_saving_a_roster_row_shows_what_was_saved(phone, organization):
+def test_saving_a_roster_row_says_so_in_the_row_without_leaving_it(phone, organization):
     (meal,) = make_meals(organization, 1)
+    meal.capacity = 8
+    meal.save()
+    for number in range(7):
+        volunteer = make_user(f"v{number}@example.test", f"Volunteer {number}")
+        SignUp.objects.create(shift=meal, volunteer=volunteer, status=SignUp.Status.CONFIRMED)
     ana = make_user("ana@hearth.demo", "Ana")
     place = SignUp.objects.create(shift=meal, volunteer=ana, status=SignUp.Status.CONFIRMED)
     log_in(phone, "coordinator@rended-heart.demo", password=PASSWORD)
     phone.goto(f"/shifts/manage/shift/{meal.pk}/")
     row = phone.locator(f"#signup-{place.pk}")
     row.get_by_label("Hours").fill("2.5")
+    scrolled = phone.evaluate("window.scrollY")
+    assert scrolled > 844, "the roster is too short to prove anything"
     row.get_by_role("button", name="Save").click()
-    messages = phone.locator("#messages")
-    expect(messages).to_contain_text("Saved for Ana.")
-    assert_shown(messages)
+    note = row.locator("[data-note]")
+    expect(note).to_have_text("Saved for Ana.")
+    assert_shown(note)
+    # Still at Ana's row, a long way from the top of the roster.
+    assert phone.evaluate("window.scrollY") > scrolled - 400

@@ -186,7 +186,7 @@ def test_a_coordinator_records_a_place_in_its_row_and_removes_someone(page, worl
     row.get_by_label("Hours").fill("2.5")
     row.get_by_role("button", name="Save").click()
 
-    expect(page.locator("#messages")).to_contain_text("Saved for Ana.")
+    expect(row.locator("[data-note]")).to_have_text("Saved for Ana.")
     expect(row.get_by_label("Hours")).to_have_value("2.50")
     # Enter in a field saves the row the same way.
     row.get_by_label("Hours").fill("3")
