@@ -451,6 +451,12 @@ def test_cancelling_a_shift_tells_everyone_who_held_a_place(
     assert shift.is_cancelled
     assert sorted(m.to[0] for m in mail.outbox) == ["volunteer@example.test", "w@example.test"]
     assert mail.outbox[0].subject == "Cancelled: Community meal"
+    # Neither its page nor the volunteer's list offers it for a calendar any more.
+    client.force_login(volunteer)
+    for url in [shift.get_absolute_url(), reverse("volunteers:my_shifts")]:
+        page = client.get(url).text
+        assert "Cancelled" in page
+        assert reverse("volunteers:shift_ics", args=[shift.pk]) not in page
 
 
 def test_a_shift_that_is_over_cannot_be_cancelled(client, organization, coordinator, volunteer):
