@@ -62,7 +62,7 @@ def test_my_shifts_lists_upcoming_and_past_places_with_hours_served(
     past = client.get(MINE_PAST).text
 
     for html in (upcoming, past):
-        assert "You have served 5.50 hours." in html
+        assert "You have served 5.5 hours." in html
         assert "Coming up (1)" in html
         assert "Past (3)" in html
         assert "Cancelled place" not in html
@@ -72,7 +72,7 @@ def test_my_shifts_lists_upcoming_and_past_places_with_hours_served(
     assert "Next meal" in upcoming and "Next meal" not in past
     assert "Cancel my place" in upcoming
     assert "Last week&#x27;s meal" in past and "Last week" not in upcoming
-    assert "3.50 hours" in past
+    assert "3.5 hours" in past
     assert "0 hours" in past  # the no-show
 
 

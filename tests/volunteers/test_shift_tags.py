@@ -64,11 +64,24 @@ def test_a_shift_reads_in_the_time_zone_in_force():
 
 
 def test_hours_read_in_the_visitors_language():
-    template = Template("{% load shifts %}{{ a|hours }}, {{ b|hours }}, {{ c|hours }}")
-    numbers = {"a": Decimal(1), "b": Decimal("207.5"), "c": Decimal(0)}
-    assert template.render(Context(numbers)) == "1 hour, 207.50 hours, 0 hours"
+    template = Template(
+        "{% load shifts %}{{ a|hours }}, {{ b|hours }}, {{ c|hours }}, {{ d|hours }}"
+    )
+    numbers = {"a": Decimal(1), "b": Decimal("207.5"), "c": Decimal(0), "d": Decimal("2.25")}
+    assert template.render(Context(numbers)) == "1 hour, 207.5 hours, 0 hours, 2.25 hours"
     with translation.override("es"):
-        assert template.render(Context(numbers)) == "1 hora, 207,50 horas, 0 horas"
+        assert template.render(Context(numbers)) == "1 hora, 207,5 horas, 0 horas, 2,25 horas"
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [("2.3", "2.3"), ("2.30", "2.3"), ("2.25", "2.25"), ("2.999", "3"), ("2.04", "2.04"), (3, "3")],
+)
+def test_hours_never_end_in_a_zero_that_reads_as_minutes(number, shown):
+    assert (
+        Template("{% load shifts %}{{ n|hours_number }}").render(Context({"n": Decimal(number)}))
+        == shown
+    )
 
 
 def test_a_contact_is_escaped_and_says_guest_in_the_coordinators_language(organization):
@@ -103,11 +116,11 @@ def test_a_past_places_outcome_reads_in_the_volunteers_language(organization, vo
         "{% load shifts %}{% for signup in places %}{% outcome signup %}|{% endfor %}"
     )
     assert template.render(Context({"places": places})) == (
-        "3.50 hours|1 hour|2 hours|you were on the waitlist|cancelled by the organization|"
+        "3.5 hours|1 hour|2 hours|you were on the waitlist|cancelled by the organization|"
     )
     with translation.override("es"):
         assert template.render(Context({"places": places})) == (
-            "3,50 horas|1 hora|2 horas|usted estaba en la lista de espera|"
+            "3,5 horas|1 hora|2 horas|usted estaba en la lista de espera|"
             "cancelado por la organización|"
         )
 

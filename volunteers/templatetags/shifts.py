@@ -1,4 +1,5 @@
 import functools
+from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -78,7 +79,7 @@ def outcome(signup):
 
 @register.filter
 def hours(number):
-    """A number of hours in words of the visitor's language: "1 hour", "3.50 hours"."""
+    """A number of hours in words of the visitor's language: "1 hour", "3.5 hours"."""
     return _hours(number, get_language())
 
 
@@ -87,5 +88,14 @@ def _hours(number, language):
     """hours() for one number in one language, kept: past places come in a handful of
     lengths."""
     return ngettext("%(hours)s hour", "%(hours)s hours", 1 if number == 1 else 2) % {
-        "hours": floatformat(number, "-2")
+        "hours": hours_number(number)
     }
+
+
+@register.filter
+def hours_number(number):
+    """Hours to at most two decimals, without a trailing zero: "2.3", not "2.30", which
+    reads as half past two."""
+    number = round(Decimal(number), 2)
+    tenths = number * 10
+    return floatformat(number, "-1" if tenths == tenths.to_integral_value() else "-2")
