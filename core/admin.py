@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organization, OrganizationLink, OrganizationService, User
 
+admin.site.site_header = _("Hearth administration")
+admin.site.site_title = _("Hearth staff admin")
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
@@ -57,6 +58,16 @@ class SignUpAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ShiftAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            # Beside the field, as coordinators see it, not as the database's rule.
+            self.add_error("end", _("The shift must end after it starts."))
+        return cleaned
+
+
 class SignUpInline(admin.TabularInline):
     model = SignUp
     formset = SignUpInlineFormSet
@@ -67,6 +78,7 @@ class SignUpInline(admin.TabularInline):
 
 @admin.register(Shift)
 class ShiftAdmin(ImportExportModelAdmin):
+    form = ShiftAdminForm
     # The same columns as coordinators' files, plus the organization's slug; a ride's
     # private details stay out of spreadsheets here too.
     resource_classes = [StaffShiftResource]

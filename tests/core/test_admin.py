@@ -470,3 +470,19 @@ def test_a_place_confirmed_on_its_own_admin_page_must_fit_the_shift(staff, organ
     first = SignUp.objects.get(status=SignUp.Status.CONFIRMED)
     url = reverse("admin:volunteers_signup_change", args=[first.pk])
     assert staff.post(url, signup_form(shift, first.volunteer)).status_code == 302
+
+
+def test_a_shift_ending_before_it_starts_is_refused_beside_its_end(staff, organization):
+    shift = make_shift(organization)
+    backwards = shift_form(organization, **moment("end", "2026-03-10", "16:00"))
+    for response in add_and_change(staff, "volunteers_shift", shift.pk, backwards):
+        assert response.status_code == 200
+        assert "The shift must end after it starts." in field_errors(response, "end")
+        assert "shift_ends_after_start" not in response.text
+
+
+def test_the_admin_is_named_for_hearth_with_its_icon(staff):
+    page = staff.get(reverse("admin:index")).text
+    assert "Hearth administration" in page
+    assert "Django administration" not in page
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
