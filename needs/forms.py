@@ -1,17 +1,23 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.forms import ListFilterForm
 from core.models import Organization
 
-from .models import Category, DropOff, Need, Pledge, Priority
+from .models import MAX_QUANTITY, Category, DropOff, Need, Pledge, Priority
 
 # Far enough for an online order to arrive; close enough that the need still stands.
 PLEDGE_HORIZON = datetime.timedelta(days=90)
+
+# Said the way the rest of the site says it, not Django's "Ensure this value is ...".
+QUANTITY_MESSAGES = {
+    "min_value": _("Enter at least 1."),
+    "max_value": _("Enter at most %(limit_value)s."),
+}
 
 
 class DateInput(forms.DateInput):
@@ -58,7 +64,9 @@ class NeedFilterForm(ListFilterForm):
 class PledgeForm(forms.Form):
     """A new pledge, or changes to one: quantity up to what is open, how, and when."""
 
-    quantity = forms.IntegerField(label=_("How many?"), min_value=1)
+    quantity = forms.IntegerField(
+        label=_("How many?"), min_value=1, error_messages=QUANTITY_MESSAGES
+    )
     method = forms.ChoiceField(
         label=_("How will it reach them?"), choices=Pledge.Method.choices, widget=forms.RadioSelect
     )
@@ -91,17 +99,31 @@ class PledgeForm(forms.Form):
         held = pledge.outstanding + pledge.delivered if pledge else 0
         self.max_quantity = need.open_quantity + held
         min_quantity = max(1, pledge.delivered) if pledge else 1
+        quantity_messages = dict(QUANTITY_MESSAGES)
+        if min_quantity > 1:
+            quantity_messages["min_value"] = _(
+                "%(limit_value)s of them already arrived, so enter at least %(limit_value)s."
+            )
         self.fields["quantity"] = forms.IntegerField(
-            label=self.fields["quantity"].label, min_value=min_quantity
+            label=self.fields["quantity"].label,
+            min_value=min_quantity,
+            error_messages=quantity_messages,
         )
         self.fields["quantity"].widget.attrs["max"] = max(self.max_quantity, min_quantity)
+        self.latest_date = self.today + PLEDGE_HORIZON
+        # A needed-by day already past no longer limits anything: the coordinator kept
+        # the need open, so it is still wanted.
+        if need.needed_by and self.today <= need.needed_by < self.latest_date:
+            self.latest_date = need.needed_by
         self.fields["expected_on"].widget.attrs.update(
-            min=self.today.isoformat(), max=(self.today + PLEDGE_HORIZON).isoformat()
+            min=self.today.isoformat(), max=self.latest_date.isoformat()
         )
         if pledge is None:
             self.initial.setdefault("quantity", 1)
             self.initial.setdefault("method", Pledge.Method.DROP_OFF)
-            self.initial.setdefault("expected_on", self.today + datetime.timedelta(days=7))
+            self.initial.setdefault(
+                "expected_on", min(self.today + datetime.timedelta(days=7), self.latest_date)
+            )
         else:
             self.initial.update(
                 quantity=pledge.quantity, method=pledge.method, expected_on=pledge.expected_on
@@ -115,11 +137,17 @@ class PledgeForm(forms.Form):
 
     def clean_expected_on(self):
         expected_on = self.cleaned_data["expected_on"]
-        if expected_on < self.today and (
-            self.pledge is None or expected_on != self.pledge.expected_on
-        ):
+        # A pledge being changed may keep the date it has, even one these rules now refuse.
+        if self.pledge is not None and expected_on == self.pledge.expected_on:
+            return expected_on
+        if expected_on < self.today:
             raise forms.ValidationError(_("Choose today or a later date."))
-        if expected_on > self.today + PLEDGE_HORIZON:
+        if expected_on > self.latest_date:
+            if self.latest_date == self.need.needed_by:
+                raise forms.ValidationError(
+                    _("It is needed by %(date)s. Choose that day or an earlier one.")
+                    % {"date": formats.date_format(self.latest_date, "DATE_FORMAT")}
+                )
             raise forms.ValidationError(_("Choose a date within the next 90 days."))
         return expected_on
 
@@ -192,12 +220,18 @@ class ReceiveForm(forms.Form):
             min_value=1,
             max_value=pledge.outstanding,
             initial=pledge.outstanding,
+            error_messages=QUANTITY_MESSAGES,
         )
 
 
 class WalkInForm(forms.Form):
     need = forms.ModelChoiceField(label=_("Item"), queryset=Need.objects.none())
-    quantity = forms.IntegerField(label=_("Units received"), min_value=1, max_value=10_000)
+    quantity = forms.IntegerField(
+        label=_("Units received"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        error_messages=QUANTITY_MESSAGES,
+    )
     note = forms.CharField(
         label=_("Note (optional)"),
         max_length=200,
@@ -212,6 +246,27 @@ class WalkInForm(forms.Form):
             .exclude(status=Need.Status.ARCHIVED)
             .order_by("title", "pk")
         )
+
+    @staticmethod
+    def too_many_message(need):
+        """Why a walk-in larger than what the need still lacks is refused, and what to do."""
+        if need.quantity_received >= need.quantity_needed:
+            first = _("Everything needed has already arrived.")
+        elif need.open_quantity:
+            first = ngettext(
+                "Only %(count)d is still needed.",
+                "Only %(count)d are still needed.",
+                need.open_quantity,
+            ) % {"count": need.open_quantity}
+        else:
+            first = _("Nothing more is needed: the rest is pledged.")
+        steps = []
+        if need.quantity_pledged:
+            steps.append(
+                _("Items a donor pledged are marked received under “Pledges on their way”.")
+            )
+        steps.append(_("To record more, first raise the quantity needed."))
+        return " ".join([str(first), *map(str, steps)])
 
 
 class DropOffForm(forms.ModelForm):

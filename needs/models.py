@@ -345,6 +345,28 @@ class Pledge(models.Model):
         return self.quantity - self.delivered
 
     @property
+    def closed_part_way(self):
+        """Cancelled or released after some of it arrived: what arrived stays given."""
+        return self.delivered > 0 and self.status in (self.Status.CANCELLED, self.Status.RELEASED)
+
+    @property
+    def given_quantity(self):
+        """The units this pledge stands for: all of them, or, closed part way, what arrived."""
+        return self.delivered if self.closed_part_way else self.quantity
+
+    @property
+    def status_summary(self):
+        """The status as donor and coordinator read it, with the part that arrived."""
+        counts = {"delivered": self.delivered, "quantity": self.quantity}
+        if self.closed_part_way and self.status == self.Status.CANCELLED:
+            return _("%(delivered)s of %(quantity)s arrived · the rest cancelled") % counts
+        if self.closed_part_way:
+            return _("%(delivered)s of %(quantity)s arrived · the rest released") % counts
+        if self.status == self.Status.CONFIRMED and self.delivered:
+            return _("%(delivered)s of %(quantity)s arrived · the rest still to come") % counts
+        return self.get_status_display()
+
+    @property
     def contact_name(self):
         if self.donor_id:
             return self.donor.name or self.donor.email

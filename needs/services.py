@@ -19,11 +19,12 @@ logger = logging.getLogger(__name__)
 
 
 class NotEnoughOpen(Exception):
-    """The pledge asks for more than is still open."""
+    """The pledge (or walk-in) asks for more than is still open; `need` as it stands."""
 
-    def __init__(self, open_quantity):
+    def __init__(self, open_quantity, need=None):
         super().__init__(open_quantity)
         self.open_quantity = open_quantity
+        self.need = need
 
 
 class PledgeStateError(Exception):
@@ -129,7 +130,8 @@ def pledge_change(pledge, *, quantity, method, expected_on):
 
 
 def pledge_cancel(pledge):
-    """The donor withdraws; whatever did not arrive opens again."""
+    """The donor withdraws what did not arrive yet: those units open again, and what
+    arrived stays received and on the pledge (it then reads "2 of 3 arrived")."""
     with transaction.atomic():
         need, pledge = _locked(pledge.need_id, pledge.pk)
         if not pledge.can_be_changed:
@@ -180,9 +182,16 @@ def pledge_release(pledge):
 
 
 def walk_in_record(*, need, quantity, note="", recorded_by=None):
-    """Items that arrived without a pledge."""
+    """Items that arrived without a pledge, up to what the need still lacks.
+
+    Units already pledged are not lacking: they arrive on their pledge. So a typo
+    (9999 for 9) is refused instead of filling the need, and received plus pledged
+    never passes what is needed.
+    """
     with transaction.atomic():
         need = _locked(need.pk)
+        if quantity > need.open_quantity:
+            raise NotEnoughOpen(need.open_quantity, need=need)
         need.quantity_received += quantity
         need.sync_status()
         need.save(update_fields=["quantity_received", "status", "updated_at"])

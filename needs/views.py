@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -130,7 +131,9 @@ def need_detail(request, pk):
         and need.status == Need.Status.OPEN
         and not need.accepts_pledges
         and need.pledges.filter(
-            donor=request.user, status__in=[Pledge.Status.CONFIRMED, Pledge.Status.DELIVERED]
+            # A pledge cancelled or released after part of it arrived still gave that part.
+            Q(status__in=[Pledge.Status.CONFIRMED, Pledge.Status.DELIVERED]) | Q(delivered__gt=0),
+            donor=request.user,
         ).exists()
     )
     return TemplateResponse(
@@ -215,11 +218,26 @@ def pledge_confirm(request, token):
 def pledge_cancel(request, token):
     pledge = pledge_for_token(token)
     try:
-        services.pledge_cancel(pledge)
+        pledge = services.pledge_cancel(pledge)
     except services.PledgeStateError:
         messages.info(request, _("This pledge was already closed."))
     else:
-        messages.success(request, _("Your pledge is cancelled. Thank you for letting them know."))
+        if pledge.delivered:
+            messages.success(
+                request,
+                ngettext(
+                    "The rest of your pledge is cancelled. The %(delivered)s that arrived "
+                    "still counts as given. Thank you for letting them know.",
+                    "The rest of your pledge is cancelled. The %(delivered)s that arrived "
+                    "still count as given. Thank you for letting them know.",
+                    pledge.delivered,
+                )
+                % {"delivered": pledge.delivered},
+            )
+        else:
+            messages.success(
+                request, _("Your pledge is cancelled. Thank you for letting them know.")
+            )
     return redirect("needs:pledge_manage", token=token)
 
 
@@ -432,14 +450,19 @@ def walk_in(request, slug):
     organization = organization_for_coordinator(request, slug)
     form = WalkInForm(request.POST, organization=organization)
     context = {"organization": organization, "walk_in_form": form}
+    need = None
     if form.is_valid():
         data = form.cleaned_data
-        need = services.walk_in_record(
-            need=data["need"],
-            quantity=data["quantity"],
-            note=data["note"],
-            recorded_by=request.user,
-        )
+        try:
+            need = services.walk_in_record(
+                need=data["need"],
+                quantity=data["quantity"],
+                note=data["note"],
+                recorded_by=request.user,
+            )
+        except services.NotEnoughOpen as refused:
+            form.add_error("quantity", WalkInForm.too_many_message(refused.need))
+    if need is not None:
         messages.success(
             request,
             _("Recorded %(quantity)s of “%(title)s” as received.")

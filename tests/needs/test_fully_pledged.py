@@ -47,6 +47,19 @@ def test_a_cancelled_pledge_is_not_a_share(client, need, donor):
     assert YOURS not in page
 
 
+def test_a_pledge_cancelled_after_part_arrived_still_counts_as_yours(
+    client, need, donor, coordinator
+):
+    mine = make_pledge(need, donor=donor, quantity=3)
+    services.pledge_receive(mine, quantity=2, recorded_by=coordinator)
+    services.pledge_cancel(mine)
+    make_pledge(need, donor=make_user("someone@example.test"), quantity=8)
+    client.force_login(donor)
+    page = client.get(need.get_absolute_url()).text
+    assert YOURS in page
+    assert OTHERS not in page
+
+
 def test_everyone_else_still_reads_others(client, need, donor):
     make_pledge(need, donor=donor, quantity=10)
     anonymous, stranger = Client(), Client()

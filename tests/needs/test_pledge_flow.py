@@ -75,7 +75,7 @@ def test_asking_for_more_than_is_open_is_explained_and_the_form_kept(client, nee
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("quantity", "0", "Ensure this value is greater than or equal to 1."),
+        ("quantity", "0", "Enter at least 1."),
         ("quantity", "lots", "Enter a whole number."),
         ("expected_on", "2020-01-01", "Choose today or a later date."),
         ("expected_on", "someday", "Enter a valid date."),
@@ -280,6 +280,124 @@ def test_a_partly_delivered_pledge_keeps_its_quantity_when_its_date_changes(
     )
     assert response.status_code == 302
     response = client.post(pledge.get_manage_url(), pledge_data(quantity="2"))
-    assert "Ensure this value is greater than or equal to 3." in response.text
+    assert "3 of them already arrived, so enter at least 3." in response.text
     pledge.refresh_from_db()
     assert (pledge.quantity, pledge.expected_on) == (4, expected_on)
+
+
+@time_machine.travel(MIDDAY, tick=False)
+def test_a_date_after_the_needed_by_day_is_refused_next_to_the_field(client, organization):
+    need = make_need(organization, needed_by=in_days(10))
+    response = client.post(need.get_absolute_url(), pledge_data(expected_on=in_days(11)))
+    assert response.status_code == 200
+    assert "It is needed by March 14, 2026. Choose that day or an earlier one." in response.text
+    assert f'value="{in_days(11).isoformat()}"' in response.text
+    assert not Pledge.objects.exists()
+    response = client.post(need.get_absolute_url(), pledge_data(expected_on=in_days(10)))
+    assert response.status_code == 302
+    assert Pledge.objects.get().expected_on == in_days(10)
+
+
+@time_machine.travel(MIDDAY, tick=False)
+def test_the_suggested_date_is_never_after_the_needed_by_day(client, organization):
+    need = make_need(organization, needed_by=in_days(3))
+    text = client.get(need.get_absolute_url()).text
+    assert f'value="{in_days(3).isoformat()}"' in text
+    assert f'max="{in_days(3).isoformat()}"' in text
+
+
+@time_machine.travel(MIDDAY, tick=False)
+def test_a_needed_by_day_already_past_does_not_stop_pledges(client, organization, donor):
+    need = make_need(organization)
+    Need.objects.filter(pk=need.pk).update(needed_by=in_days(-2))
+    client.force_login(donor)
+    response = client.post(need.get_absolute_url(), pledge_data(expected_on=in_days(5)))
+    assert response.status_code == 302
+
+
+@time_machine.travel(MIDDAY, tick=False)
+def test_a_pledge_keeps_its_date_when_the_need_is_brought_forward_until_the_donor_changes_it(
+    client, organization, donor
+):
+    need = make_need(organization, needed_by=in_days(20))
+    pledge = make_pledge(need, donor=donor, quantity=2, expected_on=in_days(15))
+    Need.objects.filter(pk=need.pk).update(needed_by=in_days(10))
+    url = pledge.get_manage_url()
+    response = client.post(url, pledge_data(quantity="3", expected_on=in_days(15)))
+    assert response.status_code == 302
+    response = client.post(url, pledge_data(quantity="3", expected_on=in_days(12)))
+    assert "It is needed by March 14, 2026." in response.text
+    pledge.refresh_from_db()
+    assert (pledge.quantity, pledge.expected_on) == (3, in_days(15))
+
+
+def test_cancelling_a_partly_delivered_pledge_keeps_what_arrived(client, need, donor, coordinator):
+    pledge = make_pledge(need, donor=donor, quantity=3)
+    services.pledge_receive(pledge, quantity=2, recorded_by=coordinator)
+    url = pledge.get_manage_url()
+    page = client.get(url).text
+    assert "2 of 3 arrived · the rest still to come" in page
+    assert "The 2 that arrived still count as given; only the rest is cancelled." in page
+    assert "Cancel the rest of my pledge" in page
+    assert 'data-confirm="Cancel the rest of your pledge? Those units open again' in page
+
+    response = client.post(reverse("needs:pledge_cancel", args=[pledge.manage_token()]))
+    page = client.get(response["Location"]).text
+    assert "The rest of your pledge is cancelled. The 2 that arrived still count as given." in (
+        page.replace("\n", " ")
+    )
+    assert "2 of 3 arrived · the rest cancelled" in page
+
+    client.force_login(donor)
+    mine = client.get(reverse("needs:my_pledges")).text
+    assert "2 \N{MULTIPLICATION SIGN} Hygiene kits" in mine
+    assert "3 \N{MULTIPLICATION SIGN} Hygiene kits" not in mine
+    assert "2 of 3 arrived · the rest cancelled" in mine
+
+    # The one unit that never came is open again, and no more than that.
+    public = client.get(need.get_absolute_url()).text
+    assert "2 received, 0 pledged, 10 needed" in public
+    other = make_user("other@example.test")
+    client.force_login(other)
+    response = client.post(need.get_absolute_url(), pledge_data(quantity="9"))
+    assert "Only 8 are still needed." in response.text
+    response = client.post(need.get_absolute_url(), pledge_data(quantity="8"))
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert (need.quantity_received, need.quantity_pledged) == (2, 8)
+
+
+def test_a_pledge_cancelled_before_anything_arrived_still_reads_cancelled(client, need, donor):
+    pledge = make_pledge(need, donor=donor, quantity=3)
+    services.pledge_cancel(pledge)
+    client.force_login(donor)
+    mine = client.get(reverse("needs:my_pledges")).text
+    assert "3 \N{MULTIPLICATION SIGN} Hygiene kits" in mine
+    assert "Cancelled" in mine
+    assert "arrived" not in mine
+
+
+def test_a_pledge_released_after_part_arrived_reads_as_what_arrived(
+    client, need, donor, coordinator
+):
+    pledge = make_pledge(need, donor=donor, quantity=4, expected_on=in_days(-8))
+    services.pledge_receive(pledge, quantity=1, recorded_by=coordinator)
+    client.force_login(coordinator)
+    client.post(reverse("needs:pledge_release", args=[pledge.pk]))
+    client.force_login(donor)
+    mine = client.get(reverse("needs:my_pledges")).text
+    assert "1 \N{MULTIPLICATION SIGN} Hygiene kits" in mine
+    assert "1 of 4 arrived · the rest released" in mine
+
+
+def test_cancelling_the_rest_after_one_arrived_says_it_in_the_singular(
+    client, need, donor, coordinator
+):
+    pledge = make_pledge(need, donor=donor, quantity=3)
+    services.pledge_receive(pledge, quantity=1, recorded_by=coordinator)
+    url = pledge.get_manage_url()
+    assert "The 1 that arrived still counts as given;" in client.get(url).text
+    client.post(reverse("needs:pledge_cancel", args=[pledge.manage_token()]))
+    page = client.get(url).text.replace("\n", " ")
+    assert "The 1 that arrived still counts as given. Thank you" in page
+    assert "1 of 3 arrived · the rest cancelled" in page

@@ -67,7 +67,8 @@ def test_receiving_more_than_was_pledged_is_explained_in_place(
     client.force_login(coordinator)
     response = client.post(reverse("needs:pledge_receive", args=[pledge.pk]), {"quantity": "9"})
     assert response.status_code == 200
-    assert "Ensure this value is less than or equal to 4." in response.text
+    assert "Enter at most 4." in response.text
+    assert "Ensure this value" not in response.text
     assert 'value="9"' in response.text
     need.refresh_from_db()
     assert need.quantity_received == 0
@@ -174,3 +175,136 @@ def test_each_needs_pledges_are_listed_together_under_it(client, organization, c
     text = client.get(receive_url(organization)).text
     assert text.count(f'id="receive-need-{soap.pk}"') == 1
     assert text.count(f'id="receive-need-{towels.pk}"') == 1
+
+
+def walk_in_url(organization):
+    return reverse("needs:walk_in", args=[organization.slug])
+
+
+def test_a_walk_in_larger_than_the_need_still_lacks_is_refused_next_to_the_field(
+    client, organization, coordinator, need
+):
+    client.force_login(coordinator)
+    response = client.post(
+        walk_in_url(organization), {"need": need.pk, "quantity": "9999", "note": "Church drive"}
+    )
+    assert response.status_code == 200
+    assert (
+        "Only 10 are still needed. To record more, first raise the quantity needed."
+        in response.text
+    )
+    assert 'value="9999"' in response.text
+    assert 'value="Church drive"' in response.text
+    assert not Receipt.objects.exists()
+    assert "0 received, 0 pledged, 10 needed" in client.get(need.get_absolute_url()).text
+
+
+def test_a_refused_walk_in_is_explained_in_place_with_htmx(client, organization, coordinator, need):
+    client.force_login(coordinator)
+    response = client.post(
+        walk_in_url(organization),
+        {"need": need.pk, "quantity": "11"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.text.lstrip().startswith('<form id="walk-in"')
+    assert "Only 10 are still needed." in response.text
+    assert 'value="11"' in response.text
+    need.refresh_from_db()
+    assert need.quantity_received == 0
+
+
+def test_a_walk_in_cannot_take_the_units_donors_pledged(
+    client, organization, coordinator, need, donor
+):
+    make_pledge(need, donor=donor, quantity=6)
+    client.force_login(coordinator)
+    response = client.post(walk_in_url(organization), {"need": need.pk, "quantity": "5"})
+    assert (
+        "Only 4 are still needed. Items a donor pledged are marked received under "
+        "“Pledges on their way”. To record more, first raise the quantity needed."
+    ) in response.text
+    response = client.post(walk_in_url(organization), {"need": need.pk, "quantity": "4"})
+    assert response.status_code == 302
+    assert "4 received, 6 pledged, 10 needed" in client.get(need.get_absolute_url()).text
+
+
+def test_a_walk_in_for_a_need_that_has_everything_is_refused(
+    client, organization, coordinator, need
+):
+    client.force_login(coordinator)
+    client.post(walk_in_url(organization), {"need": need.pk, "quantity": "10"})
+    need.refresh_from_db()
+    assert need.status == Need.Status.FULFILLED
+    response = client.post(walk_in_url(organization), {"need": need.pk, "quantity": "1"})
+    assert (
+        "Everything needed has already arrived. To record more, first raise the quantity needed."
+        in response.text
+    )
+    need.refresh_from_db()
+    assert need.quantity_received == 10
+
+
+def test_raising_the_need_first_lets_a_larger_walk_in_be_recorded(
+    client, organization, coordinator, need
+):
+    client.force_login(coordinator)
+    edit = {"title": need.title, "category": need.category, "priority": need.priority}
+    response = client.post(
+        reverse("needs:need_edit", args=[need.pk]), {**edit, "quantity_needed": "12"}
+    )
+    assert response.status_code == 302
+    response = client.post(walk_in_url(organization), {"need": need.pk, "quantity": "12"})
+    assert response.status_code == 302
+    assert "12 received, 0 pledged, 12 needed" in client.get(need.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [
+        ("0", "Enter at least 1."),
+        ("10001", "Enter at most 10000."),
+        ("ten", "Enter a whole number."),
+    ],
+)
+def test_a_walk_ins_bad_quantity_is_said_plainly(
+    client, organization, coordinator, need, quantity, message
+):
+    client.force_login(coordinator)
+    response = client.post(walk_in_url(organization), {"need": need.pk, "quantity": quantity})
+    assert message in response.text
+    assert "Ensure this value" not in response.text
+
+
+def test_receiving_nothing_is_said_plainly(client, organization, coordinator, need, donor):
+    pledge = make_pledge(need, donor=donor, quantity=4)
+    client.force_login(coordinator)
+    response = client.post(reverse("needs:pledge_receive", args=[pledge.pk]), {"quantity": "0"})
+    assert "Enter at least 1." in response.text
+    assert "Ensure this value" not in response.text
+
+
+def test_after_releasing_the_only_pledge_the_item_says_none_is_on_its_way(
+    client, organization, coordinator, need, donor
+):
+    pledge = make_pledge(need, donor=donor, quantity=4, expected_on=in_days(-8))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("needs:pledge_release", args=[pledge.pk]), headers={"HX-Request": "true"}
+    )
+    assert "No pledges for this item are on their way now." in response.text
+    assert "has arrived" not in response.text
+
+
+def test_after_the_last_units_arrive_the_item_says_everything_arrived(
+    client, organization, coordinator, donor
+):
+    need = make_need(organization, quantity_needed=4)
+    pledge = make_pledge(need, donor=donor, quantity=4)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("needs:pledge_receive", args=[pledge.pk]),
+        {"quantity": "4"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Everything needed for this item has arrived." in response.text
+    assert "No pledges for this item" not in response.text

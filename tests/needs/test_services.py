@@ -213,3 +213,13 @@ def test_a_pledge_to_a_paused_need_may_shrink_but_not_grow(need, donor):
         services.pledge_change(pledge, quantity=5, method=pledge.method, expected_on=in_days(2))
     services.pledge_change(pledge, quantity=2, method=pledge.method, expected_on=in_days(2))
     assert totals(need) == (2, 0, "paused")
+
+
+def test_a_walk_in_never_takes_more_than_is_open(need, donor, coordinator):
+    make_pledge(need, donor=donor, quantity=6)
+    with pytest.raises(services.NotEnoughOpen) as refused:
+        services.walk_in_record(need=need, quantity=5, recorded_by=coordinator)
+    assert refused.value.open_quantity == 4
+    assert not Receipt.objects.exists()
+    services.walk_in_record(need=need, quantity=4, recorded_by=coordinator)
+    assert totals(need) == (6, 4, "open")
