@@ -119,7 +119,9 @@ PRIVATE_INSTRUCTIONS = (
 )
 PUBLIC_INSTRUCTIONS = "Sample data. Ask at the front desk; new items only, please."
 # What a private place would be: never a real address, even a made-up one.
-PRIVATE_PLACE = "Sample data: the private drop-off address, given only to donors who pledged."
+PRIVATE_PLACE = (
+    "Sample data: a drop-off point away from the safe house, given only to donors who pledged."
+)
 
 # (slug, title, quantity, days from today to the expected date, status, delivered)
 DONOR_PLEDGES = [

@@ -172,8 +172,9 @@ class Need(DayChecksMixin, models.Model):
 
 
 class DropOff(models.Model):
-    """Where and when an organization takes items. The place may stay private:
-    then only people who pledged learn it, in their pledge email."""
+    """Where and when an organization takes items. The place may stay off the public
+    page: then only people who pledged learn it, in their pledge email. Anyone can
+    pledge, so it is never an address that must stay secret, such as a safe house's."""
 
     organization = models.OneToOneField(
         Organization, on_delete=models.CASCADE, related_name="dropoff"
@@ -182,14 +183,18 @@ class DropOff(models.Model):
         _("drop-off place"),
         max_length=250,
         blank=True,
-        help_text=_("Where donors bring items, for example an office address."),
+        help_text=_(
+            "Where donors bring items: an office, a drop-off point or a PO box. Never a safe "
+            "house or any address that must stay secret: anyone who pledges gets it by email."
+        ),
     )
     place_is_public = models.BooleanField(
         _("show the place on the public page"),
         default=False,
         help_text=_(
-            "Leave unticked for a safe house or any address that must stay private: "
-            "only donors who pledged will get it, by email."
+            "Leave unticked to keep the place off your public page and search engines: only "
+            "donors who pledged get it, by email. Anyone can pledge, so this does not keep "
+            "it secret."
         ),
     )
     hours = models.CharField(

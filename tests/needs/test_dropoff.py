@@ -11,7 +11,10 @@ def test_coordinator_sets_the_drop_off_place_hours_and_instructions(
 ):
     client.force_login(coordinator)
     url = reverse("needs:dropoff_edit", args=[organization.slug])
-    assert client.get(url).status_code == 200
+    page = client.get(url).text
+    # Anyone can pledge and so learn the place: the page says what never to put there.
+    assert "Anyone can pledge, even without an account. Never give the address of a safe" in page
+    assert "Anyone can pledge, so this does not keep it secret." in page
     response = client.post(
         url,
         {

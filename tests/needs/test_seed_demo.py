@@ -56,7 +56,7 @@ def test_the_demo_donor_has_pledges_in_several_states_and_the_totals_add_up(sett
 def test_no_private_address_is_published(settings):
     seed(settings)
     home = DropOff.objects.get(organization__slug="veronicas-voice")
-    # A safe house's place is private, and no address, even a made-up one.
+    # A safe house's drop-off point is off its page, and no address, even a made-up one.
     assert (home.place, home.place_is_public) == (PRIVATE_PLACE, False)
     assert not any(character.isdigit() for character in home.place)
     meal = DropOff.objects.get(organization__slug="justice-project-kc")
