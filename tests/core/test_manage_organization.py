@@ -163,3 +163,26 @@ def test_the_django_admin_refuses_a_coordinator_who_is_not_site_staff(
 def test_the_django_admin_opens_for_site_staff(client):
     client.force_login(make_user("staff@example.test", is_staff=True, is_superuser=True))
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "current"),
+    [
+        ("volunteers:manage_shifts", "Shifts"),
+        ("volunteers:verifications", "Verifications"),
+        ("volunteers:hours_report", "Hours report"),
+        ("needs:manage_needs", "Needs"),
+        ("needs:receive", "Receive"),
+        ("needs:dropoff_edit", "Drop-off settings"),
+        ("needs:manage_donations", "Donations"),
+    ],
+)
+def test_each_management_page_shows_where_it_is_in_the_same_navigation(
+    client, organization, coordinator, name, current
+):
+    client.force_login(coordinator)
+    page = client.get(reverse(name, args=[organization.slug])).text
+    nav = page.split('<nav class="manage-nav"', 1)[1].split("</nav>", 1)[0]
+    assert f'aria-current="page">{current}</a>' in nav
+    assert nav.count('aria-current="page"') == 1
+    assert f'<a href="{reverse("core:manage_index")}">All management pages</a>' in nav
