@@ -2,6 +2,8 @@ from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from core.lib.admin import ReadOnlyAdmin
+
 from . import services
 from .donations import admin as donations_admin  # noqa: F401 - registers the donation models
 from .models import DropOff, Need, Pledge, Receipt
@@ -36,7 +38,7 @@ class NeedAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(ExportMixin, admin.ModelAdmin):
+class PledgeAdmin(ExportMixin, ReadOnlyAdmin):
     """Read-only: pledges change through the site, which keeps each need's totals."""
 
     resource_classes = [StaffPledgeResource]
@@ -45,15 +47,6 @@ class PledgeAdmin(ExportMixin, admin.ModelAdmin):
     list_filter = ["status", "method", "need__organization"]
     search_fields = ["need__title", "email", "donor__email"]
     list_select_related = ["need"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Receipt)

@@ -1,23 +1,31 @@
+"""Stripe's records are read-only here: refunds and cancellations are made in the
+organization's Stripe Dashboard, and its webhooks bring them to Hearth."""
+
 from django.contrib import admin
 from import_export.admin import ExportMixin
+
+from core.lib.admin import ReadOnlyAdmin
 
 from .models import Donation, DonationGoal, RecurringGift, StripeEvent
 from .resources import DonationResource
 
 
 @admin.register(Donation)
-class DonationAdmin(ExportMixin, admin.ModelAdmin):
+class DonationAdmin(ExportMixin, ReadOnlyAdmin):
     resource_classes = [DonationResource]
     list_display = ["created_at", "organization", "donor_name", "amount_cents", "status"]
     list_filter = ["status", "frequency", "organization"]
     search_fields = ["donor_name", "donor_email", "checkout_session_id", "payment_intent_id"]
+    # All of them, so that the view page shows those Django never puts in a form too.
     readonly_fields = [f.name for f in Donation._meta.fields]
 
 
 @admin.register(RecurringGift)
-class RecurringGiftAdmin(admin.ModelAdmin):
+class RecurringGiftAdmin(ReadOnlyAdmin):
     list_display = ["organization", "donor", "amount_cents", "status", "created_at"]
     list_filter = ["status", "organization"]
+    search_fields = ["subscription_id", "customer_id", "donor__email"]
+    readonly_fields = [f.name for f in RecurringGift._meta.fields]
 
 
 @admin.register(DonationGoal)
@@ -26,7 +34,7 @@ class DonationGoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
+class StripeEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "type", "account", "outcome", "received_at"]
     list_filter = ["outcome", "type"]
     search_fields = ["event_id", "related_id"]

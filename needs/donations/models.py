@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.lib.days import DayChecksMixin, outside_calendar
+from core.lib.days import DayChecksMixin
 from core.models import Organization
 
 MIN_GIFT_CENTS = 100
@@ -102,7 +102,7 @@ class RecurringGiftQuerySet(models.QuerySet):
         return self.filter(donor=user).select_related("organization").order_by("created_at")
 
 
-class RecurringGift(DayChecksMixin, models.Model):
+class RecurringGift(models.Model):
     """A monthly gift: a Stripe subscription on the organization's account."""
 
     class Status(models.TextChoices):
@@ -130,8 +130,6 @@ class RecurringGift(DayChecksMixin, models.Model):
     canceled_at = models.DateTimeField(null=True, blank=True)
 
     objects = RecurringGiftQuerySet.as_manager()
-
-    day_checks = {"canceled_at": outside_calendar}
 
     class Meta:
         verbose_name = _("monthly gift")

@@ -36,8 +36,9 @@ def published_organization(slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def donate(request, slug):
     organization = published_organization(slug)
-    outside_link = organization.links.filter(kind=OrganizationLink.Kind.DONATION).first()
+    donation_links = list(organization.links.filter(kind=OrganizationLink.Kind.DONATION))
     user = request.user if request.user.is_authenticated else None
+    checkout_error = None
     initial = {"name": user.name, "email": user.email} if user else {}
     form = DonationForm(request.POST or None, initial=initial)
     if request.method == "POST" and organization.takes_donations and form.is_valid():
@@ -56,7 +57,10 @@ def donate(request, slug):
                 language=translation.get_language(),
             )
         except DonationError as error:
-            messages.error(request, str(error))
+            # Shown with the form rather than as a message: when Stripe is down or the
+            # organization's account is broken, trying again will not help, so the page
+            # offers the organization's own ways to give too.
+            checkout_error = str(error)
         else:
             return HttpResponseRedirect(checkout_url, status=303)
     return TemplateResponse(
@@ -65,7 +69,9 @@ def donate(request, slug):
         {
             "organization": organization,
             "form": form,
-            "outside_link": outside_link,
+            "donation_links": donation_links,
+            "outside_link": donation_links[0] if donation_links else None,
+            "checkout_error": checkout_error,
             "canceled": request.GET.get("canceled") == "1",
             "goal": active_goal(organization),
         },

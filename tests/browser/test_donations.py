@@ -4,11 +4,18 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from needs.donations.models import Donation
+from core.models import OrganizationLink
+from needs.donations.models import Donation, Frequency
 from needs.donations.services import covered_fee_cents
-from tests.browser.conftest import assert_accessible
-from tests.conftest import make_organization
-from tests.needs.donation_helpers import connect, deliver, event, session_object
+from tests.browser.conftest import assert_accessible, log_in
+from tests.conftest import PASSWORD, make_organization, make_user
+from tests.needs.donation_helpers import (
+    connect,
+    deliver,
+    event,
+    make_donation,
+    session_object,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -222,3 +229,138 @@ def test_without_javascript_a_preset_and_a_typed_amount_are_asked_about_before_p
     page.get_by_role("button", name="Continue to secure payment").click()
     page.wait_for_url(f"{CHECKOUT}c/pay/cs_test_*")
     assert charged(fake_stripe) == 4000
+
+
+def test_when_stripe_cannot_start_the_payment_the_donor_can_retry_or_give_elsewhere(
+    new_context, connected, fake_stripe
+):
+    connected.links.create(
+        kind=OrganizationLink.Kind.DONATION,
+        label="Give on our website",
+        url="https://rended-heart.example/give",
+    )
+    page = checkout_page(new_context)
+    page.goto(f"/needs/give/{connected.slug}/")
+    page.get_by_label("$100", exact=True).check()
+    for _try in range(3):  # the first try and the stripe library's two retries
+        fake_stripe.fail_next(status=500, message="boom", kind="api_error")
+    page.get_by_role("button", name="Continue to secure payment").click()
+
+    failure = page.get_by_role("alert")
+    expect(failure).to_be_focused()
+    expect(failure).to_contain_text(
+        "Stripe could not start the payment. Nothing was charged; please try again."
+    )
+    expect(failure).to_contain_text(
+        "If it still does not work, Rended Heart also takes gifts here:"
+    )
+    elsewhere = failure.get_by_role("link", name="Give on our website (opens in a new tab)")
+    expect(elsewhere).to_have_attribute("href", "https://rended-heart.example/give")
+    assert_accessible(page)
+
+    # Trying again keeps the gift chosen, and goes through once Stripe answers.
+    expect(page.get_by_label("$100", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url(f"{CHECKOUT}c/pay/cs_test_*")
+    assert charged(fake_stripe) == 10000
+
+
+PHONES = pytest.mark.parametrize(
+    "width", [390, 320], ids=["phone 390 px wide", "small phone 320 px wide"]
+)
+FAILED = "Payment failed — you were not charged"
+# Whether any box the element is in can scroll sideways, so that part of it may be hidden.
+IN_A_SIDEWAYS_SCROLL = """element => {
+  for (let box = element.parentElement; box; box = box.parentElement) {
+    if (box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "visible")
+      return true;
+  }
+  return false;
+}"""
+
+
+def gifts_of_a_donor():
+    """A donor with a failed payment, a refunded gift and a received monthly one, to
+    organizations with long names."""
+    donor = make_user("dana@example.test", "Dana Donor")
+    willow = make_organization("Willow Domestic Violence Center")
+    cornerstones = make_organization("Cornerstones of Care")
+    make_donation(willow, donor=donor, amount_cents=7500, status=Donation.Status.FAILED)
+    make_donation(cornerstones, donor=donor, amount_cents=125_000, status=Donation.Status.REFUNDED)
+    make_donation(
+        willow,
+        donor=donor,
+        amount_cents=2500,
+        frequency=Frequency.MONTHLY,
+        status=Donation.Status.SUCCEEDED,
+    )
+    return donor
+
+
+def accessible_rows(page, table_name):
+    """The rows of the table `table_name` as the browser gives them to screen readers: the
+    role and name of each row's cells."""
+    cdp = page.context.new_cdp_session(page)
+    nodes = {n["nodeId"]: n for n in cdp.send("Accessibility.getFullAXTree")["nodes"]}
+
+    def role(node):
+        return node["role"]["value"]
+
+    def name(node):
+        return node.get("name", {}).get("value", "")
+
+    def below(node, wanted):
+        for child_id in node.get("childIds", []):
+            child = nodes.get(child_id)
+            if child is None:
+                continue
+            if role(child) in wanted:
+                yield child
+            elif role(child) not in ("row", "table"):
+                yield from below(child, wanted)
+
+    table = next(n for n in nodes.values() if role(n) == "table" and name(n) == table_name)
+    return [
+        [(role(cell), name(cell)) for cell in below(row, {"cell", "columnheader", "rowheader"})]
+        for row in below(table, {"row"})
+    ]
+
+
+@PHONES
+def test_on_a_phone_each_gifts_status_shows_without_scrolling_sideways(new_context, width):
+    donor = gifts_of_a_donor()
+    phone = new_context(
+        viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True
+    ).new_page()
+    log_in(phone, donor.email, PASSWORD)
+    phone.goto("/needs/my-gifts/")
+
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width, "page scrolls sideways"
+    history = phone.get_by_role("region", name="Gift history")
+    statuses = history.locator("tbody tr td:last-child")
+    expect(statuses).to_have_text(["Received", "Refunded", FAILED], use_inner_text=True)
+    for status in statuses.all():
+        status.scroll_into_view_if_needed()
+        box = status.bounding_box()
+        shown = status.inner_text()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{shown!r} is off the screen"
+        assert not status.evaluate(IN_A_SIDEWAYS_SCROLL), f"{shown!r} has to be scrolled to"
+    # Each gift's amount is beside its status.
+    failed = history.get_by_text(FAILED)
+    amount = history.get_by_text("$75", exact=True)
+    assert abs(amount.bounding_box()["y"] - failed.bounding_box()["y"]) < 2
+
+    # Still a table to a screen reader: each status under the Status header.
+    rows = accessible_rows(phone, "Your gifts, newest first")
+    assert rows[0] == [
+        ("columnheader", "Date"),
+        ("columnheader", "Organization"),
+        ("columnheader", "Amount"),
+        ("columnheader", "Status"),
+    ]
+    assert [(cells[1][1], cells[2][1], cells[3]) for cells in rows[1:]] == [
+        ("Willow Domestic Violence Center", "$25 · monthly", ("cell", "Received")),
+        ("Cornerstones of Care", "$1,250", ("cell", "Refunded")),
+        ("Willow Domestic Violence Center", "$75", ("cell", FAILED)),
+    ]
+    assert_accessible(phone)

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from needs.donations.models import DonationGoal, RecurringGift
+from needs.donations.models import DonationGoal
 from needs.models import Need
 from tests.conftest import MIDDAY, make_user
 from tests.needs.conftest import make_need
@@ -87,18 +87,6 @@ def signup_form(shift, volunteer, **changes):
         "language": "en",
         "status": SignUp.Status.CONFIRMED,
         **moment("queued_at", "2026-03-01", "09:00"),
-        **changes,
-    }
-
-
-def monthly_gift_form(organization, subscription_id, **changes):
-    return {
-        "organization": organization.pk,
-        "amount_cents": "2500",
-        "fee_cents": "0",
-        "subscription_id": subscription_id,
-        "status": RecurringGift.Status.CANCELED,
-        **moment("canceled_at", "2026-03-01", "09:00"),
         **changes,
     }
 
@@ -218,44 +206,6 @@ def test_sign_up_moments_in_range_save_in_the_admin(staff, organization, volunte
     )
     assert response.status_code == 302
     assert SignUp.objects.count() == 2
-
-
-@EXTREMES
-def test_a_monthly_gift_canceled_at_an_end_of_the_calendar_is_refused(
-    staff, organization, volunteer, day_time
-):
-    gift = make_monthly_gift(organization, volunteer)
-    responses = [
-        staff.post(
-            reverse("admin:needs_recurringgift_add"),
-            monthly_gift_form(organization, "sub_new", **moment("canceled_at", *day_time)),
-        ),
-        staff.post(
-            reverse("admin:needs_recurringgift_change", args=[gift.pk]),
-            monthly_gift_form(
-                organization, gift.subscription_id, **moment("canceled_at", *day_time)
-            ),
-        ),
-    ]
-    for response in responses:
-        assert response.status_code == 200
-        assert OUT_OF_RANGE in field_errors(response, "canceled_at")
-    assert RecurringGift.objects.get() == gift
-    gift.refresh_from_db()
-    assert (gift.status, gift.canceled_at) == (RecurringGift.Status.ACTIVE, None)
-
-
-def test_a_monthly_gift_canceled_in_range_saves_in_the_admin(staff, organization, volunteer):
-    gift = make_monthly_gift(organization, volunteer)
-    url = reverse("admin:needs_recurringgift_change", args=[gift.pk])
-    assert staff.post(url, monthly_gift_form(organization, gift.subscription_id)).status_code == 302
-    gift.refresh_from_db()
-    assert gift.canceled_at.isoformat() == "2026-03-01T15:00:00+00:00"
-    add = staff.post(
-        reverse("admin:needs_recurringgift_add"), monthly_gift_form(organization, "sub_new")
-    )
-    assert add.status_code == 302
-    assert RecurringGift.objects.count() == 2
 
 
 @pytest.mark.parametrize("field", ["starts_on", "ends_on"])

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from core.models import OrganizationLink
@@ -117,6 +119,94 @@ def test_stripe_failure_is_a_message_and_the_form_keeps_the_gift(client, organiz
     assert "Stripe could not start the payment" in response.text
     assert "Keep going" in response.text
     assert Donation.objects.get().status == Donation.Status.FAILED
+
+
+def stripe_is_down(fake_stripe):
+    """Every try the stripe library makes (it retries twice) fails with a server error."""
+    for _try in range(3):
+        fake_stripe.fail_next(status=500, message="boom", kind="api_error")
+
+
+def checkout_failure(text):
+    """The box that says Stripe could not start the payment, tags and spaces collapsed."""
+    box = re.search(r'<div class="message message--error donate-failed".*?</div>', text, re.S)
+    return box and " ".join(re.sub(r"<[^>]+>", " ", box.group()).split())
+
+
+def test_when_stripe_is_down_the_donor_may_retry_or_use_the_organizations_own_donation_pages(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    organization.links.create(
+        kind=OrganizationLink.Kind.DONATION, label="Give by PayPal", url="https://pay.example/rh"
+    )
+    organization.links.create(
+        kind=OrganizationLink.Kind.WISHLIST, label="Our wishlist", url="https://list.example/rh"
+    )
+    stripe_is_down(fake_stripe)
+    response = client.post(donate_url(organization), gift(preset="100", note="Keep going"))
+
+    assert response.status_code == 200
+    assert checkout_failure(response.text) == (
+        "Stripe could not start the payment. Nothing was charged; please try again. "
+        "If it still does not work, Rended Heart also takes gifts here: "
+        "Give to Rended Heart (opens in a new tab) Give by PayPal (opens in a new tab)"
+    )
+    assert '<a href="https://rended-heart.example/give" target="_blank"' in response.text
+    assert '<a href="https://pay.example/rh" target="_blank"' in response.text
+    assert "https://list.example/rh" not in response.text
+    # Trying again is the form, still holding the gift.
+    assert '<input type="radio" name="preset" value="100" id="id_preset_2" required checked>' in (
+        response.text
+    )
+    assert "Keep going</textarea>" in response.text
+    assert "Continue to secure payment</button>" in response.text
+    assert Donation.objects.get().status == Donation.Status.FAILED
+
+
+def test_when_the_organizations_stripe_account_refuses_the_donor_is_offered_its_email(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    organization.links.all().delete()
+    organization.email = "office@rended-heart.example"
+    organization.save()
+    fake_stripe.fail_next(
+        status=400, kind="invalid_request_error", message="The account cannot make charges."
+    )
+    response = client.post(donate_url(organization), gift())
+
+    assert checkout_failure(response.text) == (
+        "Stripe could not start the payment. Nothing was charged; please try again. "
+        "If it still does not work, write to Rended Heart at office@rended-heart.example "
+        "to ask how else you can give."
+    )
+    assert '<a href="mailto:office@rended-heart.example">' in response.text
+    assert "Continue to secure payment</button>" in response.text
+
+
+def test_an_organization_with_neither_an_outside_page_nor_an_email_leaves_the_retry(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    organization.links.all().delete()
+    stripe_is_down(fake_stripe)
+    response = client.post(donate_url(organization), gift())
+
+    assert checkout_failure(response.text) == (
+        "Stripe could not start the payment. Nothing was charged; please try again."
+    )
+    assert "Continue to secure payment</button>" in response.text
+
+
+def test_other_ways_to_give_appear_only_when_stripe_could_not_start_the_payment(
+    client, organization, fake_stripe
+):
+    connect(organization)
+    assert checkout_failure(client.get(donate_url(organization)).text) is None
+    response = client.post(donate_url(organization), gift(preset="other", custom_amount="abc"))
+    assert checkout_failure(response.text) is None
+    assert fake_stripe.requests == []
 
 
 def test_an_unconnected_organization_falls_back_to_its_own_donation_page(

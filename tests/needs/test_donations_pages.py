@@ -380,13 +380,13 @@ def test_donation_list_queries_do_not_grow_with_gifts(
 def table_rows(text, heading_id):
     """The cells of each body row of the table under the heading `heading_id`, as text."""
     table = text.split(f'id="{heading_id}"', 1)[1].split("</table>", 1)[0]
-    body = table.split("<tbody>", 1)[1]
+    body = re.split(r"<tbody\b[^>]*>", table, maxsplit=1)[1]
     return [
         [
             " ".join(re.sub(r"<[^>]+>", " ", cell).split())
-            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+            for cell in re.findall(r"<td\b[^>]*>(.*?)</td>", row, re.S)
         ]
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", body, re.S)
     ]
 
 
