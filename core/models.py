@@ -253,3 +253,16 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organization} ({self.get_role_display()})"
+
+
+class ImportedPreview(models.Model):
+    """A spreadsheet preview that was imported, known by the digest of its signed rows,
+    so that each imports once: Back and "Import" again, or a second click, find it here.
+    Shared by every app server, and unique, so that of two imports at once one waits for
+    the other and then finds it (core.lib.spreadsheets.claim_preview)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    imported_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.digest

@@ -8,7 +8,8 @@ Any app can reuse it with its own `OrganizationResource` subclass:
    every error, numbered as the coordinator's spreadsheet numbers its lines;
 3. only if every line is valid does it offer "Import", which runs the same rows
    (carried in a signed form field, so nothing is stored between the two steps)
-   in one transaction: any invalid line and nothing at all is written.
+   in one transaction: any invalid line and nothing at all is written. A preview
+   imports once: the import records it (ImportedPreview), in that transaction.
 
 `export_response` writes CSV or XLSX with formula-like cells neutralised. The
 widgets below read the cells coordinators type: a choice by its code or label, a
@@ -17,6 +18,7 @@ whole number, a date, a time, yes or no.
 
 import csv
 import datetime
+import hashlib
 import io
 import logging
 import zipfile
@@ -30,6 +32,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -38,6 +41,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export import resources, widgets
 
+from core.models import ImportedPreview
+
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -45,6 +50,9 @@ MAX_ROWS = 1000
 MAX_COLUMNS = 40
 # A signed preview may be imported within this many seconds.
 PREVIEW_MAX_AGE = 60 * 60
+# Excel saves "CSV" with the list separator of the computer's region: a semicolon where
+# the decimal mark is a comma (Spain, most of Latin America and Europe); a tab, rarely.
+CSV_DELIMITERS = (",", ";", "\t")
 # Spreadsheet programs run a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -125,15 +133,37 @@ class Sheet:
         return cls(headers=data["headers"], rows=data["rows"], lines=data["lines"])
 
 
-def _read_csv(data):
+def claim_preview(payload):
+    """True the first time a signed preview is imported; False once it has been.
+
+    Called inside the import's transaction, the mark commits with the imported rows, or
+    is rolled back with them if the import is refused. Of two imports of one preview at
+    once, the second insert of its unique digest waits for the first transaction, then
+    fails. Marks older than a preview's signature are let go on the way.
+    """
+    ImportedPreview.objects.filter(
+        imported_at__lt=timezone.now() - datetime.timedelta(seconds=PREVIEW_MAX_AGE)
+    ).delete()
+    try:
+        with transaction.atomic():
+            ImportedPreview.objects.create(digest=hashlib.sha256(payload.encode()).hexdigest())
+    except IntegrityError:
+        return False
+    return True
+
+
+def _csv_text(data):
     if b"\x00" in data:
         raise SpreadsheetError(_("This file is not a CSV text file. Save it as CSV or XLSX."))
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Excel on Windows saves "CSV" in its own encoding.
-        text = data.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_csv(text, delimiter):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous_line = 0
     try:
         for row in reader:
@@ -144,6 +174,30 @@ def _read_csv(data):
             _("Line %(line)s of this CSV file cannot be read (%(error)s).")
             % {"line": previous_line + 1, "error": error}
         ) from None
+
+
+def csv_delimiter(text, columns):
+    """The delimiter (comma, semicolon or tab) of a CSV file whose column names we know.
+
+    The one that splits the first line into the most of `columns`, then into the most
+    cells, wins; a comma if none does better, so that a file of unknown columns is still
+    told which. The header decides, not the rows, whose text may hold any of them ("Soap;
+    toothpaste"). csv.Sniffer, which tablib uses to recognise CSV, guesses from how often
+    characters recur and is easily misled by that.
+    """
+
+    def score(delimiter):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = next((row for row in reader if any(cell.strip() for cell in row)), [])
+        except csv.Error:
+            return (-1, -1)
+        known = sum(normalise_header(cell) in columns for cell in header)
+        # A line the delimiter does not split is no sign of it.
+        return (known, len(header) if len(header) > 1 else 0)
+
+    # max() keeps the first of equals, so a comma wins a tie.
+    return max(CSV_DELIMITERS, key=score)
 
 
 def _read_xlsx(data):
@@ -173,11 +227,13 @@ def _xlsx_value(value):
     return "=" + str(getattr(value, "text", "") or "").lstrip("=")
 
 
-def read_spreadsheet(upload, *, columns, required):
+def read_spreadsheet(upload, *, columns, required, date_columns=()):
     """The upload as a Sheet, or a SpreadsheetError that says what to fix.
 
     `columns` are the column names the resource knows; `required` those it needs.
     Headers are matched ignoring case and spaces ("Quantity needed" = quantity_needed).
+    A CSV file's delimiter is found from its header (csv_delimiter). In a file with
+    semicolons, the `date_columns` hold day-first dates (see day_first_date).
     """
     name = (upload.name or "").lower()
     if upload.size > MAX_UPLOAD_BYTES:
@@ -188,15 +244,18 @@ def read_spreadsheet(upload, *, columns, required):
                 "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
             }
         )
+    day_first = False
     if name.endswith(".csv"):
-        reader = _read_csv
+        text = _csv_text(upload.read())
+        delimiter = csv_delimiter(text, columns)
+        day_first = delimiter == ";"
+        values_by_line = _read_csv(text, delimiter)
     elif name.endswith(".xlsx"):
-        reader = _read_xlsx
+        values_by_line = _read_xlsx(upload.read())
     else:
         raise SpreadsheetError(_("Upload a .csv or .xlsx file."))
-    data = upload.read()
     sheet = None
-    for line, values in reader(data):
+    for line, values in values_by_line:
         texts = [cell_text(value) for value in values]
         if not any(texts):
             continue  # blank lines, often at the end of a sheet
@@ -219,7 +278,27 @@ def read_spreadsheet(upload, *, columns, required):
         raise SpreadsheetError(_("This file is empty."))
     if not sheet.rows:
         raise SpreadsheetError(_("This file has column names but no rows to import."))
+    if day_first:
+        for index, header in enumerate(sheet.headers):
+            if header in date_columns:
+                for row in sheet.rows:
+                    row[index] = day_first_date(row[index])
     return sheet
+
+
+def day_first_date(text):
+    """A day-first date ("10/03/2026", 10 March) as YYYY-MM-DD; any other text as it is.
+
+    Excel writes a date cell in the short format of the computer's region, and every
+    region whose list separator is a semicolon puts the day first. Read month-first, as
+    DateWidget reads slashes, such a date would silently land on another day.
+    """
+    for date_format in ("%d/%m/%Y", "%d/%m/%y"):
+        try:
+            return datetime.datetime.strptime(text, date_format).date().isoformat()
+        except ValueError:
+            continue
+    return text
 
 
 def _sheet_from_header(texts, columns, required):
@@ -433,6 +512,13 @@ class OrganizationResource(resources.ModelResource):
     def import_columns(self):
         return [field.column_name for field in self.get_import_fields()]
 
+    def date_columns(self):
+        return [
+            field.column_name
+            for field in self.get_import_fields()
+            if isinstance(field.widget, DateWidget)
+        ]
+
     def column_of(self, attribute):
         for resource_field in self.fields.values():
             if resource_field.attribute == attribute:
@@ -522,6 +608,7 @@ class ImportForm(forms.Form):
                 self.cleaned_data["file"],
                 columns=self.resource.import_columns(),
                 required=self.resource.required_columns,
+                date_columns=self.resource.date_columns(),
             )
         except SpreadsheetError as error:
             raise forms.ValidationError(str(error)) from None
@@ -594,12 +681,29 @@ def import_view(request, *, resource, context, done_url, template_name):
     payload = None
     is_valid = True
     if request.method == "POST" and "payload" in request.POST:
+        signed = request.POST["payload"]
         try:
-            sheet = Sheet.loads(request.POST["payload"], salt)
+            sheet = Sheet.loads(signed, salt)
         except signing.BadSignature:
             messages.error(request, _("This preview has expired. Please upload the file again."))
             return redirect(request.path)
-        lines, is_valid = run_import(resource, sheet, dry_run=False)
+        with transaction.atomic():
+            if not claim_preview(signed):
+                # Back to the preview after importing it, or a second click.
+                messages.warning(
+                    request,
+                    ngettext(
+                        "This line was already imported. Nothing was imported again.",
+                        "These %(count)d lines were already imported. Nothing was imported again.",
+                        len(sheet.rows),
+                    )
+                    % {"count": len(sheet.rows)},
+                )
+                return redirect(done_url)
+            lines, is_valid = run_import(resource, sheet, dry_run=False)
+            if not is_valid:
+                # Nothing was imported, so the preview is not used up either.
+                transaction.set_rollback(True)
         if is_valid:
             messages.success(
                 request,

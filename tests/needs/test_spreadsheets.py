@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 from pathlib import Path
 
@@ -356,4 +357,83 @@ def test_a_failure_that_is_no_lines_fault_is_reported_and_nothing_written(
     response = upload(signed_in, organization, csv_file(GOOD_ROWS))
     assert "Something went wrong while reading this file" in response.text
     assert 'name="payload"' not in response.text
+    assert not Need.objects.exists()
+
+
+def test_importing_a_preview_again_after_pressing_back_imports_nothing_and_says_so(
+    signed_in, organization
+):
+    preview = upload(signed_in, organization, csv_file(GOOD_ROWS))
+    payload = sheets.payload_of(preview)
+    imported = signed_in.post(import_url(organization), {"payload": payload}, follow=True)
+    assert "Imported 3 lines." in imported.text
+    assert Need.objects.count() == 3
+
+    # Back to the preview page the browser kept, and "Import 3 lines" once more.
+    response = signed_in.post(import_url(organization), {"payload": payload})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("needs:manage_needs", args=[organization.slug])
+    page = signed_in.get(response["Location"]).text
+    assert "These 3 lines were already imported. Nothing was imported again." in page
+    assert "Imported 3 lines." not in page
+    assert "Hygiene kits" in page
+    assert Need.objects.count() == 3
+
+
+def test_a_semicolon_csv_with_a_byte_order_mark_imports_like_a_comma_one(signed_in, organization):
+    # What Excel in Spanish saves as "CSV UTF-8": a byte order mark, then semicolons; a
+    # cell that holds a semicolon is quoted.
+    content = (
+        "\ufefftitle;category;priority;quantity_needed;unit;needed_by;description\r\n"
+        'Kits de higiene;hygiene;urgent;40;kits;;"Jabón; pasta de dientes"\r\n'
+    )
+    response = upload(signed_in, organization, SimpleUploadedFile("needs.csv", content.encode()))
+    assert "The line is valid. Nothing is saved yet." in response.text
+    signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
+    need = Need.objects.get()
+    assert (need.title, need.category, need.priority) == ("Kits de higiene", "hygiene", "urgent")
+    assert (need.quantity_needed, need.description) == (40, "Jabón; pasta de dientes")
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [(";", "cp1252"), (";", "utf-8-sig"), ("\t", "utf-8")],
+    ids=["semicolons, Windows-1252", "semicolons, UTF-8 with BOM", "tabs"],
+)
+def test_semicolon_and_tab_separated_files_import_like_comma_ones(
+    signed_in, organization, delimiter, encoding
+):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(HEADERS)
+    writer.writerows([*GOOD_ROWS, ["Café gift cards, $25", "gift cards", "", "5", "cards", "", ""]])
+    file = SimpleUploadedFile("needs.csv", out.getvalue().encode(encoding))
+    response = upload(signed_in, organization, file)
+    assert "All 4 lines are valid. Nothing is saved yet." in response.text
+    signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
+    assert set(Need.objects.values_list("title", flat=True)) == {
+        "Hygiene kits",
+        "Twin sheets",
+        "Bus passes",
+        "Café gift cards, $25",
+    }
+
+
+def test_dates_in_a_semicolon_file_are_read_day_first_as_excel_wrote_them(signed_in, organization):
+    # Excel set to Spanish (Spain or Latin America) writes 10 March as 10/03.
+    march_10 = datetime.date(in_days(0).year + 1, 3, 10)
+    content = (
+        f"title;category;quantity_needed;needed_by\r\nSábanas;bedding;12;{march_10:%d/%m/%Y}\r\n"
+    )
+    response = upload(signed_in, organization, SimpleUploadedFile("n.csv", content.encode()))
+    assert "The line is valid" in response.text
+    signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
+    assert Need.objects.get().needed_by == march_10
+
+
+def test_a_semicolon_file_with_wrong_column_names_names_each_of_them(signed_in, organization):
+    content = "título;categoría;cantidad\r\nSábanas;bedding;12\r\n"
+    response = upload(signed_in, organization, SimpleUploadedFile("n.csv", content.encode()))
+    assert "Missing columns: title, category, quantity_needed." in response.text
+    assert "Unknown columns: título, categoría, cantidad." in response.text
     assert not Need.objects.exists()

@@ -589,3 +589,71 @@ def test_site_staff_have_shift_import_and_export_in_the_admin(client, organizati
         }
     ]
     assert b"Plaza library" not in response.content
+
+
+def test_importing_a_preview_again_after_pressing_back_imports_nothing_and_says_so(
+    signed_in, organization
+):
+    payload = sheets.payload_of(upload(signed_in, organization, csv_file(GOOD_ROWS)))
+    imported = signed_in.post(import_url(organization), {"payload": payload}, follow=True)
+    assert "Imported 3 lines." in imported.text
+    assert Shift.objects.count() == 3
+
+    # Back to the preview page the browser kept, and "Import 3 lines" once more.
+    response = signed_in.post(import_url(organization), {"payload": payload})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("volunteers:manage_shifts", args=[organization.slug])
+    page = signed_in.get(response["Location"]).text
+    assert "These 3 lines were already imported. Nothing was imported again." in page
+    assert "Imported 3 lines." not in page
+    assert "Serve the community meal" in page
+    assert Shift.objects.count() == 3
+
+
+def test_a_preview_whose_import_was_refused_can_still_be_imported_once(
+    signed_in, organization, volunteer
+):
+    shift = make_shift(organization, start=at(3, 17), title="Community meal")
+    rows = [[shift.pk, *MEAL, "serve", "", ""]]
+    preview = upload(signed_in, organization, csv_file(rows, ID_HEADERS))
+    assert "<td>Update</td>" in preview.text
+    payload = sheets.payload_of(preview)
+    signup = make_signup(shift, volunteer)
+
+    refused = signed_in.post(import_url(organization), {"payload": payload})
+    assert refused.status_code == 200
+    errors = sheets.line_errors(refused)
+    assert "People have signed up for this shift, so an import cannot change it." in errors[2]
+
+    # The volunteer cancels; back to the preview, the coordinator imports it after all.
+    signup.delete()
+    response = signed_in.post(import_url(organization), {"payload": payload}, follow=True)
+    assert "Imported 1 line." in response.text
+    shift.refresh_from_db()
+    assert shift.title == "Serve the community meal"
+    response = signed_in.post(import_url(organization), {"payload": payload}, follow=True)
+    assert "This line was already imported. Nothing was imported again." in response.text
+
+
+def test_a_semicolon_csv_from_excel_in_spanish_imports_with_its_day_first_dates(
+    signed_in, organization
+):
+    # Excel set to Spanish on Windows: semicolons, Windows-1252, dates as day/month/year.
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(HEADERS)
+    writer.writerow(
+        ["meal", "Cena comunitaria", "10/03/2026", "17:00", "19:00", "Salón", "6", "serve"]
+    )
+    writer.writerow(["other", "Clasificar; etiquetar", "5/3/26", "9:00", "11:00", "Café", "2"])
+    file = SimpleUploadedFile("turnos.csv", out.getvalue().encode("cp1252"))
+    response = upload(signed_in, organization, file)
+    assert "All 2 lines are valid. Nothing is saved yet." in response.text
+    signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
+    shifts = {shift.title: shift for shift in Shift.objects.all()}
+    # 17:00 on 10 March in Kansas City (daylight saving time) is 22:00 UTC.
+    assert shifts["Cena comunitaria"].start == datetime.datetime(2026, 3, 10, 22, tzinfo=UTC)
+    assert shifts["Cena comunitaria"].place == "Salón"
+    sorting = shifts["Clasificar; etiquetar"]
+    assert sorting.start == datetime.datetime(2026, 3, 5, 15, tzinfo=UTC)
+    assert (sorting.place, sorting.capacity) == ("Café", 2)
