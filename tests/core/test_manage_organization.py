@@ -171,6 +171,7 @@ def test_the_django_admin_opens_for_site_staff(client):
         ("volunteers:manage_shifts", "Shifts"),
         ("volunteers:verifications", "Verifications"),
         ("volunteers:hours_report", "Hours report"),
+        ("volunteers:shift_import", "Spreadsheets"),
         ("needs:manage_needs", "Needs"),
         ("needs:receive", "Receive"),
         ("needs:dropoff_edit", "Drop-off settings"),
