@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -435,7 +435,14 @@ def manage_shifts(request, slug):
     past = request.GET.get("show") == "past"
     now = timezone.now()
     shifts = Shift.objects.filter(organization=organization).for_list()
-    shifts = shifts.filter(end__lte=now).reverse() if past else shifts.filter(end__gt=now)
+    if past:
+        shifts = shifts.filter(end__lte=now).reverse()
+    else:
+        # A ride without its exact pickup point (one imported from a spreadsheet, say)
+        # leaves its driver nowhere to go: the card says so.
+        shifts = shifts.filter(end__gt=now).annotate(
+            pickup_point=F("private_details__pickup_point")
+        )
     page = Paginator(shifts, SHIFTS_PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,

@@ -558,3 +558,34 @@ def test_the_coordinator_sets_the_cancellation_cut_off(client, organization, coo
     assert "Enter a whole number." in response.text
     client.post(url, {"cancel_cutoff_hours": "48"})
     assert ShiftPolicy.objects.get(organization=organization).cancel_cutoff_hours == 48
+
+
+def test_the_list_flags_a_ride_still_without_its_exact_pickup_point(
+    client, organization, coordinator
+):
+    make_ride(organization, title="Ride to court")
+    bare = make_ride(organization, title="Ride to the clinic", pickup_point="")
+    imported = make_ride(organization, title="Ride to the DMV")
+    TransportDetails.objects.filter(shift=imported).delete()  # as a spreadsheet makes it
+    make_shift(organization, title="Community meal")
+    client.force_login(coordinator)
+    page = client.get(reverse("volunteers:manage_shifts", args=[organization.slug])).text
+    cards = {
+        title: card
+        for card in page.split('<li><article class="card">')[1:]
+        for title in [re.search(r"<h3[^>]*><a [^>]*>(.*?)</a>", card).group(1)]
+    }
+    flag = "No exact pickup point yet: the driver will not know where to go."
+    assert set(cards) == {
+        "Ride to court",
+        "Ride to the clinic",
+        "Ride to the DMV",
+        "Community meal",
+    }
+    assert {title for title, card in cards.items() if flag in card} == {
+        "Ride to the clinic",
+        "Ride to the DMV",
+    }
+    assert reverse("volunteers:shift_edit", args=[bare.pk]) in cards["Ride to the clinic"]
+    roster = client.get(reverse("volunteers:shift_roster", args=[imported.pk])).text
+    assert "Not set yet: edit the shift to add it" in roster
