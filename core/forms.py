@@ -128,7 +128,7 @@ class OrganizationForm(forms.ModelForm):
 OrganizationLinkFormSet = inlineformset_factory(
     Organization,
     OrganizationLink,
-    fields=["kind", "label", "url"],
+    fields=["kind", "label", "label_es", "url"],
     extra=1,
     can_delete=True,
     max_num=10,

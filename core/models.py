@@ -100,6 +100,16 @@ class Service(models.TextChoices):
     CRISIS = "crisis", _("Crisis line")
 
 
+class InSpanishToo:
+    """For a model whose texts may have a Spanish version in `<field>_es`."""
+
+    def _localized(self, field):
+        """The text in the visitor's language: the Spanish one when there is one."""
+        if get_language() == "es":
+            return getattr(self, f"{field}_es") or getattr(self, field)
+        return getattr(self, field)
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -124,7 +134,7 @@ class OrganizationQuerySet(models.QuerySet):
 ein_validator = RegexValidator(r"^\d{2}-\d{7}$", _("Enter the EIN as 12-3456789."))
 
 
-class Organization(models.Model):
+class Organization(InSpanishToo, models.Model):
     name = models.CharField(_("name"), max_length=150, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     summary = models.CharField(_("short description"), max_length=280)
@@ -165,11 +175,6 @@ class Organization(models.Model):
     def get_absolute_url(self):
         return reverse("core:organization_detail", args=[self.slug])
 
-    def _localized(self, field):
-        if get_language() == "es":
-            return getattr(self, f"{field}_es") or getattr(self, field)
-        return getattr(self, field)
-
     @property
     def localized_summary(self):
         return self._localized("summary")
@@ -207,7 +212,7 @@ class OrganizationService(models.Model):
         return self.get_service_display()
 
 
-class OrganizationLink(models.Model):
+class OrganizationLink(InSpanishToo, models.Model):
     class Kind(models.TextChoices):
         DONATION = "donation", _("Donation page")
         WISHLIST = "wishlist", _("Online wishlist")
@@ -216,6 +221,7 @@ class OrganizationLink(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
     label = models.CharField(_("label"), max_length=100)
+    label_es = models.CharField(_("label (Spanish)"), max_length=100, blank=True)
     url = models.URLField(_("address (URL)"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -226,6 +232,10 @@ class OrganizationLink(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def localized_label(self):
+        return self._localized("label")
 
 
 class Membership(models.Model):

@@ -51,6 +51,26 @@ def test_coordinator_updates_the_profile_services_and_links(client, organization
     assert (link.kind, link.url) == ("wishlist", "https://store.example/list/rended")
 
 
+def test_a_link_gets_a_spanish_label_that_spanish_pages_show(client, organization, coordinator):
+    organization.links.all().delete()
+    client.force_login(coordinator)
+    data = form_data(
+        **{
+            "links-0-kind": "donation",
+            "links-0-label": "Give to Rended Heart",
+            "links-0-label_es": "Donar a Rended Heart",
+            "links-0-url": "https://rended-heart.example/give",
+        }
+    )
+    assert 'name="links-0-label_es"' in client.get(edit_url(organization)).text
+    assert client.post(edit_url(organization), data).status_code == 302
+    client.logout()
+    english = client.get(reverse("core:give_money")).text
+    spanish = client.get("/es" + reverse("core:give_money")).text
+    assert "Give to Rended Heart" in english and "Donar a Rended Heart" not in english
+    assert "Donar a Rended Heart" in spanish and "Give to Rended Heart" not in spanish
+
+
 def test_htmx_save_answers_with_the_form_fragment_and_a_message(client, organization, coordinator):
     organization.links.all().delete()
     client.force_login(coordinator)

@@ -31,7 +31,13 @@ ORGANIZATIONS = [
         "una lista de deseos en línea con lo que las sobrevivientes necesitan.",
         "phone": "913-214-1401",
         "services": ["housing", "counseling"],
-        "links": [("wishlist", "Online wishlist for Magdalene KC")],
+        "links": [
+            (
+                "wishlist",
+                "Online wishlist for Magdalene KC",
+                "Lista de deseos en línea de Magdalene KC",
+            )
+        ],
     },
     {
         "slug": "justice-project-kc",
@@ -49,7 +55,7 @@ ORGANIZATIONS = [
         "legales en el Willow Tree Room.",
         "address": "Willow Tree Room, 3936 Troost, Kansas City, MO",
         "services": ["meals", "legal"],
-        "links": [("donation", "Donate to Justice Project KC")],
+        "links": [("donation", "Donate to Justice Project KC", "Donar a Justice Project KC")],
     },
     {
         "slug": "rended-heart",
@@ -65,7 +71,10 @@ ORGANIZATIONS = [
         "de identidad, recibir atención médica y dental, buscar empleo, tener transporte y "
         "asistir a la corte.",
         "services": ["housing", "counseling", "transport", "ids", "health", "employment"],
-        "links": [("donation", "Donate to Rended Heart"), ("wishlist", "Rended Heart wishlist")],
+        "links": [
+            ("donation", "Donate to Rended Heart", "Donar a Rended Heart"),
+            ("wishlist", "Rended Heart wishlist", "Lista de deseos de Rended Heart"),
+        ],
     },
     {
         "slug": "restoration-house-kc",
@@ -79,7 +88,7 @@ ORGANIZATIONS = [
         "unas 30 millas de Kansas City, con programas de terapia, incluido uno para menores.",
         "phone": "816-793-0500",
         "services": ["housing", "counseling", "family"],
-        "links": [("donation", "Donate to Restoration House KC")],
+        "links": [("donation", "Donate to Restoration House KC", "Donar a Restoration House KC")],
     },
     {
         "slug": "relentless-pursuit",
@@ -96,7 +105,13 @@ ORGANIZATIONS = [
         "a más de 420 mujeres en unas 7,000 visitas, y hasta 45 en un solo día.",
         "address": "Independence Avenue, Kansas City, MO",
         "services": ["drop_in", "health", "housing", "employment"],
-        "links": [("wishlist", "Drop-in center wishlist")],
+        "links": [
+            (
+                "wishlist",
+                "Drop-in center wishlist",
+                "Lista de deseos del centro de atención sin cita",
+            )
+        ],
     },
     {
         "slug": "cornerstones-of-care",
@@ -112,7 +127,7 @@ ORGANIZATIONS = [
         "tratamiento de adicciones, cuidado de crianza y terapia familiar, y ofrece clases "
         "comunitarias para reconocer a víctimas de trata y abuso.",
         "services": ["family", "counseling", "education"],
-        "links": [("donation", "Donate to Cornerstones of Care")],
+        "links": [("donation", "Donate to Cornerstones of Care", "Donar a Cornerstones of Care")],
     },
     {
         "slug": "willow-domestic-violence-center",
@@ -122,7 +137,7 @@ ORGANIZATIONS = [
         "mission": "",
         "phone": "800-770-3030",
         "services": ["crisis", "housing", "counseling"],
-        "links": [("donation", "Donate to Willow")],
+        "links": [("donation", "Donate to Willow", "Donar a Willow")],
     },
 ]
 
@@ -173,10 +188,11 @@ class Command(BaseCommand):
                 organization=organization,
                 kind=kind,
                 label=label,
+                label_es=label_es,
                 url=f"https://{slug}.example/{kind}",
                 position=position,
             )
-            for position, (kind, label) in enumerate(links)
+            for position, (kind, label, label_es) in enumerate(links)
         )
         return organization
 
