@@ -67,6 +67,22 @@ def contact(signup):
 
 
 @register.simple_tag
+def give_up_button(signup):
+    """The button with which volunteers give up their own place or waitlist spot, asking
+    first: the next in line may take it at once. A tag, not an include: My shifts shows
+    it on every card."""
+    if signup.status == signup.Status.CONFIRMED:
+        question, label = gettext("Cancel your place on %(title)s?"), gettext("Cancel my place")
+    else:
+        question, label = gettext("Leave the waitlist of %(title)s?"), gettext("Leave the waitlist")
+    return format_html(
+        '<button type="submit" class="button button--secondary" data-confirm="{}">{}</button>',
+        question % {"title": signup.shift.title},
+        label,
+    )
+
+
+@register.simple_tag
 def outcome(signup):
     """What a past place came to, on My shifts' past tab: the hours it counts for, or
     why none. A tag, not template logic: the tab shows it on every line."""
