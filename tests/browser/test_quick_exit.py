@@ -161,3 +161,11 @@ def test_esc_in_an_admin_pop_up_leaves_the_pop_up_and_the_admin_behind_it(staff_
     with pop_up.expect_event("close"), suppress(Error):
         pop_up.keyboard.press("Escape")  # the pop-up may close before the key comes up
     assert_left_hearth_for_good(staff_tab, live_server)
+
+
+def test_the_admins_quick_exit_looks_like_the_sites(staff_tab):
+    staff_tab.goto("/admin/")
+    underline = "getComputedStyle(document.getElementById('quick-exit')).textDecorationLine"
+    assert staff_tab.evaluate(underline) == "none"
+    staff_tab.goto("/about/")
+    assert staff_tab.evaluate(underline) == "none"
