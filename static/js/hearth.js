@@ -6,7 +6,8 @@
   // The page hides at once and the neutral site replaces its history entry, so Back does
   // not return here. A click also opens the neutral site in a new tab, which has no Back
   // to press; a key cannot (browsers block a new tab opened from Esc, and may say so).
-  // A pop-up of this site (the admin's) takes the window that opened it along, and closes.
+  // A pop-up of this site (the admin's) takes the windows that opened it along, a pop-up
+  // opened from a pop-up all the way back to the first, and closes.
   function quickExit(event, newTab) {
     var link = document.getElementById("quick-exit");
     if (!link) return;
@@ -15,24 +16,29 @@
     document.documentElement.style.visibility = "hidden";
     document.title = "";
     if (newTab) window.open(url, "_blank", "noopener");
-    if (leaveOpener(url)) {
+    if (leaveOpeners(url)) {
       window.close();
       if (window.closed) return; // closing: a navigation now could keep it open
     }
     window.location.replace(url);
   }
 
-  function leaveOpener(url) {
-    var opener = window.opener;
-    if (!opener || opener.closed) return false;
-    try {
-      opener.document.documentElement.style.visibility = "hidden";
-    } catch (error) {
-      return false; // another site's window: not ours to send away
+  function leaveOpeners(url) {
+    var left = false;
+    for (var opener = window.opener; opener && !opener.closed; ) {
+      var next;
+      try {
+        opener.document.documentElement.style.visibility = "hidden";
+        next = opener.opener;
+      } catch (error) {
+        break; // another site's window: not ours to send away
+      }
+      opener.document.title = "";
+      opener.location.replace(url);
+      left = true;
+      opener = next;
     }
-    opener.document.title = "";
-    opener.location.replace(url);
-    return true;
+    return left;
   }
 
   document.addEventListener("DOMContentLoaded", function () {

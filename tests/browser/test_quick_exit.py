@@ -163,6 +163,22 @@ def test_esc_in_an_admin_pop_up_leaves_the_pop_up_and_the_admin_behind_it(staff_
     assert_left_hearth_for_good(staff_tab, live_server)
 
 
+def test_esc_in_a_pop_up_opened_from_a_pop_up_leaves_every_admin_window(staff_tab, live_server):
+    staff_tab.goto("/admin/volunteers/shift/add/")
+    with staff_tab.expect_popup() as opened:
+        staff_tab.locator("#add_id_organization").click()
+    organization = opened.value
+    organization.get_by_text("Add another Membership").click()
+    with organization.expect_popup() as opened:
+        organization.locator("#add_id_memberships-0-user").click()
+    user = opened.value
+    expect(user.get_by_role("link", name="Quick exit")).to_be_visible()
+    with user.expect_event("close"), suppress(Error):
+        user.keyboard.press("Escape")
+    organization.wait_for_url(NEUTRAL_SITE)
+    assert_left_hearth_for_good(staff_tab, live_server)
+
+
 def test_the_admins_quick_exit_looks_like_the_sites(staff_tab):
     staff_tab.goto("/admin/")
     underline = "getComputedStyle(document.getElementById('quick-exit')).textDecorationLine"
