@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_user
+from volunteers.emails import signup_token
 from volunteers.models import Shift, ShiftPolicy, SignUp, TransportDetails
 
 from .conftest import CHICAGO, NOW, at, make_ride, make_shift, make_signup
@@ -451,11 +452,14 @@ def test_cancelling_a_shift_tells_everyone_who_held_a_place(
     assert shift.is_cancelled
     assert sorted(m.to[0] for m in mail.outbox) == ["volunteer@example.test", "w@example.test"]
     assert mail.outbox[0].subject == "Cancelled: Community meal"
-    # Neither its page nor the volunteer's list offers it for a calendar any more.
+    # Neither its page, the volunteer's list nor the page its emails link to offers it for
+    # a calendar any more.
     client.force_login(volunteer)
-    for url in [shift.get_absolute_url(), reverse("volunteers:my_shifts")]:
+    place = SignUp.objects.get(volunteer=volunteer)
+    link = reverse("volunteers:signup_link", args=[signup_token(place)])
+    for url in [shift.get_absolute_url(), reverse("volunteers:my_shifts"), link]:
         page = client.get(url).text
-        assert "Cancelled" in page
+        assert "cancelled" in page.lower()
         assert reverse("volunteers:shift_ics", args=[shift.pk]) not in page
 
 
