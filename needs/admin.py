@@ -50,19 +50,10 @@ class PledgeAdmin(ExportMixin, ReadOnlyAdmin):
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(admin.ModelAdmin):
+class ReceiptAdmin(ReadOnlyAdmin):
     list_display = ["need", "quantity", "pledge", "received_at"]
     list_filter = ["need__organization"]
     list_select_related = ["need", "pledge"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DropOff)
