@@ -168,10 +168,12 @@ def test_esc_in_a_pop_up_opened_from_a_pop_up_leaves_every_admin_window(staff_ta
     with staff_tab.expect_popup() as opened:
         staff_tab.locator("#add_id_organization").click()
     organization = opened.value
+    organization.wait_for_load_state()  # the admin's scripts, and the page's own, are in
     organization.get_by_text("Add another Membership").click()
     with organization.expect_popup() as opened:
         organization.locator("#add_id_memberships-0-user").click()
     user = opened.value
+    user.wait_for_load_state()
     expect(user.get_by_role("link", name="Quick exit")).to_be_visible()
     with user.expect_event("close"), suppress(Error):
         user.keyboard.press("Escape")
