@@ -4,9 +4,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache, caches
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
 from django.utils import translation
 
 from core.models import Membership, Organization, OrganizationLink, OrganizationService, User
+from tests.servers import SERVER_CACHES, AppServer, server_environment
 
 PASSWORD = "correct-horse-battery"
 # A midweek moment far from midnight and from the month's ends, for tests that work out
@@ -127,3 +131,24 @@ def filtered_results(response, filters_set):
     assert count.endswith(f">{shown}</span>")
     assert results.startswith('<div id="results"')
     return results
+
+
+@pytest.fixture(scope="module")
+def servers(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Two gunicorns on the test database, with its cache table, stopped however the
+    tests of the module end."""
+    with django_db_blocker.unblock(), override_settings(CACHES=SERVER_CACHES):
+        call_command("createcachetable")
+        assert SERVER_CACHES["default"]["LOCATION"] in connection.introspection.table_names()
+    env = server_environment()
+    logs = tmp_path_factory.mktemp("servers")
+    started = []
+    try:
+        for name in ("a", "b"):
+            started.append(AppServer(env, logs / f"{name}.log"))
+        for server in started:
+            server.wait_until_up()
+        yield started
+    finally:
+        for server in started:
+            server.stop()

@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -22,6 +23,8 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 # Django accepts the unmasked secret in the header when it matches the cookie.
 CSRF_SECRET = get_random_string(32)
 LOGGED_IN = 'action="/accounts/logout/"'
+# The cache the servers use: the database table, not the tests' local memory.
+SERVER_CACHES = import_module(settings.SETTINGS_MODULE).CACHES
 
 
 def database_url():

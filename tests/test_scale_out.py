@@ -7,20 +7,17 @@ workers each, on the test database and check that what one server does, the othe
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from importlib import import_module
 
 import pytest
 from django.conf import global_settings, settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import caches
-from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
 
 from core.lib.sessions import session_for
 from core.models import User
 from tests.conftest import PASSWORD, make_user
-from tests.servers import LOGGED_IN, AppServer, server_environment
+from tests.servers import LOGGED_IN, SERVER_CACHES
 from tests.volunteers.conftest import make_shift
 from volunteers.models import SignUp
 
@@ -28,28 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 VOLUNTEERS = 200
 CAPACITY = 10
-# The cache the servers use: the database table, not the tests' local memory.
-SERVER_CACHES = import_module(settings.SETTINGS_MODULE).CACHES
-
-
-@pytest.fixture(scope="module")
-def servers(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Two gunicorns on the test database, stopped however the tests end."""
-    with django_db_blocker.unblock(), override_settings(CACHES=SERVER_CACHES):
-        call_command("createcachetable")
-        assert SERVER_CACHES["default"]["LOCATION"] in connection.introspection.table_names()
-    env = server_environment()
-    logs = tmp_path_factory.mktemp("servers")
-    started = []
-    try:
-        for name in ("a", "b"):
-            started.append(AppServer(env, logs / f"{name}.log"))
-        for server in started:
-            server.wait_until_up()
-        yield started
-    finally:
-        for server in started:
-            server.stop()
 
 
 @pytest.fixture(autouse=True)

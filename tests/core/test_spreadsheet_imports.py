@@ -7,48 +7,21 @@ record that a preview was imported is in the table that they share.
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.db import connection
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from core.lib.sessions import session_for
 from needs.models import Need
 from tests import spreadsheet_helpers as sheets
-from tests.servers import AppServer, server_environment
 from volunteers.models import Shift
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SERVER_CACHES = import_module(settings.SETTINGS_MODULE).CACHES
 ROWS = 40
 # Three clicks through each server, all at once.
 ATTEMPTS = 6
-
-
-@pytest.fixture(scope="module")
-def servers(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Two gunicorns on the test database, stopped however the tests end."""
-    with django_db_blocker.unblock(), override_settings(CACHES=SERVER_CACHES):
-        call_command("createcachetable")
-        assert SERVER_CACHES["default"]["LOCATION"] in connection.introspection.table_names()
-    env = server_environment()
-    logs = tmp_path_factory.mktemp("servers")
-    started = []
-    try:
-        for name in ("a", "b"):
-            started.append(AppServer(env, logs / f"{name}.log"))
-        for server in started:
-            server.wait_until_up()
-        yield started
-    finally:
-        for server in started:
-            server.stop()
 
 
 def shift_file():
