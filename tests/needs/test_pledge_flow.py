@@ -401,3 +401,25 @@ def test_cancelling_the_rest_after_one_arrived_says_it_in_the_singular(
     page = client.get(url).text.replace("\n", " ")
     assert "The 1 that arrived still counts as given. Thank you" in page
     assert "1 of 3 arrived · the rest cancelled" in page
+
+
+def test_my_pledges_runs_the_same_queries_with_ten_times_the_pledges(
+    client, organization, donor, coordinator, django_assert_num_queries
+):
+    def pledge(count):
+        for _ in range(count):
+            need = make_need(organization, title=f"Item {Need.objects.count()}")
+            place = make_pledge(need, donor=donor, quantity=3)
+            services.pledge_receive(place, quantity=1, recorded_by=coordinator)
+
+    pledge(2)
+    client.force_login(donor)
+    url = reverse("needs:my_pledges")
+    # The session, the user, the header's "Manage" check and the pledges.
+    with django_assert_num_queries(4) as small:
+        page = client.get(url).text
+    assert page.count("1 of 3 arrived · the rest still to come") == 2
+    pledge(18)
+    with django_assert_num_queries(len(small.captured_queries)):
+        page = client.get(url).text
+    assert page.count("1 of 3 arrived · the rest still to come") == 20
