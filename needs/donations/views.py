@@ -70,7 +70,6 @@ def donate(request, slug):
             "organization": organization,
             "form": form,
             "donation_links": donation_links,
-            "outside_link": donation_links[0] if donation_links else None,
             "checkout_error": checkout_error,
             "canceled": request.GET.get("canceled") == "1",
             "goal": active_goal(organization),
