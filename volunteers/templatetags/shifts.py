@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.formats import date_format, time_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -80,6 +82,54 @@ def give_up_button(signup):
         question % {"title": signup.shift.title},
         label,
     )
+
+
+@register.simple_tag(takes_context=True)
+def coming_place(context, signup):
+    """One upcoming place on My shifts: the shift, the place's status, its calendar file
+    and the way to give it up, or whom to tell when it is too late to. A tag, not
+    template markup: the page shows ten, and drawn by the template engine they cost
+    more than the rest of the page."""
+    shift = signup.shift
+    parts = [
+        format_html(
+            '<p class="small">{} · {}</p><h3 class="card__title"><a href="{}">{}</a></h3>'
+            "<p>{}<br>{}</p>",
+            shift.get_kind_display(),
+            shift.organization.name,
+            shift.get_absolute_url(),
+            shift.title,
+            when(shift),
+            shift.place,
+        )
+    ]
+    if shift.is_cancelled:
+        parts.append(
+            format_html("<p><strong>{}</strong></p>", gettext("Cancelled by the organization"))
+        )
+        return mark_safe("".join(parts))  # noqa: S308
+    parts.append(
+        format_html(
+            '<p><strong>{}</strong></p><p><a href="{}">{}</a></p>',
+            signup.get_status_display(),
+            reverse("volunteers:shift_ics", args=[shift.pk]),
+            gettext("Add to my calendar (.ics file)"),
+        )
+    )
+    if signup.can_cancel():
+        parts.append(
+            format_html(
+                '<form method="post" action="{}">'
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<input type="hidden" name="next" value="mine">{}</form>',
+                reverse("volunteers:shift_leave", args=[shift.pk]),
+                context["csrf_token"],
+                give_up_button(signup),
+            )
+        )
+    else:
+        parts.append(render_to_string("volunteers/includes/too_late.html", {"shift": shift}))
+    return mark_safe("".join(parts))  # noqa: S308
 
 
 @register.simple_tag
