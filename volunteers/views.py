@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from core.access import organization_for_coordinator
 from core.lib import spreadsheets
 from core.lib.pagecache import public_page
+from core.lib.prepared import PreparedPages
 from core.models import User
 
 from . import calendars, reports, services
@@ -48,6 +49,7 @@ from .forms import (
     VerificationForm,
 )
 from .models import (
+    MY_PLACES,
     CalendarFeed,
     Shift,
     ShiftPolicy,
@@ -342,16 +344,7 @@ def signup_link(request, token):
 
 
 # A volunteer's upcoming shifts are cards, their past ones single lines.
-MY_UPCOMING_PER_PAGE = 10
-MY_PAST_PER_PAGE = 20
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count, when the page has it from a query it runs anyway."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.count = count
+MY_PER_PAGE = {"upcoming": 10, "past": 20}
 
 
 def _my_shifts_tab(request, tab, template, **extra):
@@ -359,13 +352,9 @@ def _my_shifts_tab(request, tab, template, **extra):
     a page at a time, so that years of shifts cost no more than a newcomer's few. Both
     tabs show the hours served and how many places each tab holds."""
     now = timezone.now()
-    mine = SignUp.objects.for_my_shifts(request.user)
     totals = volunteer_totals(request.user, now)
-    if tab == "upcoming":
-        places, per_page = mine.filter(shift__end__gt=now), MY_UPCOMING_PER_PAGE
-    else:
-        places, per_page = mine.filter(shift__end__lte=now).reverse(), MY_PAST_PER_PAGE
-    paginator = CountedPaginator(places, per_page, totals[tab])
+    places = PreparedPages(MY_PLACES[tab], totals[tab], volunteer=request.user.pk, now=now)
+    paginator = Paginator(places, MY_PER_PAGE[tab])
     return TemplateResponse(
         request,
         template,
