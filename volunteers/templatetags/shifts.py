@@ -132,6 +132,45 @@ def coming_place(context, signup):
     return mark_safe("".join(parts))  # noqa: S308
 
 
+@register.simple_tag(takes_context=True)
+def roster_entry(context, signup):
+    """A confirmed person on a shift's roster: who they are and how to reach them, what
+    they bring, and the form to record their attendance and hours or take them off. A
+    tag, not template markup: a roster shows one for each person confirmed."""
+    name = signup.display_name
+    parts = [format_html('<h3 class="card__title">{}</h3>', name), contact(signup)]
+    if signup.bringing:
+        parts.append(
+            format_html("<p>{}</p>", gettext("Brings: %(what)s") % {"what": signup.bringing})
+        )
+    if signup.still_coming_at:
+        parts.append(
+            format_html('<p class="small">{}</p>', gettext("Answered the reminder: still coming."))
+        )
+    # One form: Save swaps the row through htmx, Remove reloads the page.
+    parts.append(
+        format_html(
+            '<form method="post" action="{url}" novalidate>'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">{form}'
+            '<button type="submit" class="button button--secondary" hx-post="{url}" '
+            'hx-target="#signup-{pk}" hx-swap="outerHTML">{save}'
+            '<span class="visually-hidden">: {name}</span></button>'
+            '<button type="submit" name="action" value="remove" class="link-button" '
+            'data-confirm="{question}">{remove}<span class="visually-hidden">: {name}</span>'
+            "</button></form>",
+            url=reverse("volunteers:roster_update", args=[signup.pk]),
+            csrf=context["csrf_token"],
+            form=signup.form,
+            pk=signup.pk,
+            save=gettext("Save"),
+            name=name,
+            question=gettext("Take %(name)s off this shift's roster?") % {"name": name},
+            remove=gettext("Remove from the roster"),
+        )
+    )
+    return mark_safe("".join(parts))  # noqa: S308
+
+
 @register.simple_tag
 def outcome(signup):
     """What a past place came to, on My shifts' past tab: the hours it counts for, or
