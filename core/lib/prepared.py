@@ -86,6 +86,9 @@ class PreparedQuery:
     def objects(self, start, stop, using=DEFAULT_DB_ALIAS, **values):
         """The model instances from `start` to `stop` in the queryset's order, with the
         related objects it selects, for these values of the Parameters."""
+        if stop <= start:
+            # Django writes no LIMIT at all for an empty slice.
+            return []
         queryset, filled = self._filled(using, values, start, stop)
         # A shallow copy (copy.copy() would run the queryset) with the filled query.
         run = object.__new__(type(queryset))

@@ -84,3 +84,12 @@ def test_prepared_pages_are_what_a_paginator_pages_through(django_assert_num_que
         last = paginator.get_page(3)
         assert [m.organization.name for m in last] == ["Org 4"]
     assert last.has_previous() and not last.has_next()
+
+
+def test_prepared_pages_of_nothing_are_an_empty_first_page(django_assert_num_queries):
+    ana = make_user("ana@example.test")
+    # Places the count did not see yet (taken since it ran) stay off an empty page.
+    Membership.objects.create(user=ana, organization=make_organization("Alpha"))
+    places = PreparedPages(PreparedQuery(memberships_by_organization_name), 0, user=ana.pk)
+    with django_assert_num_queries(0):
+        assert list(Paginator(places, 2).get_page(1)) == []
