@@ -4,10 +4,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.lib.days import DayChecksMixin, outside_calendar
+from core.lib.prepared import Parameter, PreparedQuery
 
 
 class UserManager(BaseUserManager):
@@ -81,6 +83,12 @@ class User(DayChecksMixin, AbstractUser):
 
     def get_short_name(self):
         return self.name.split(" ")[0] if self.name else self.email
+
+    @cached_property
+    def manages(self):
+        """Whether the person coordinates for any organization: every page's header
+        links them to the management pages, so the query is prepared."""
+        return bool(MANAGES.rows(user=self.pk))
 
 
 class Service(models.TextChoices):
@@ -263,6 +271,15 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organization} ({self.get_role_display()})"
+
+
+MANAGES = PreparedQuery(
+    lambda: (
+        Membership.objects.filter(user=Parameter("user", models.BigIntegerField()))
+        .order_by()
+        .values_list("pk")[:1]
+    )
+)
 
 
 class ImportedPreview(models.Model):
