@@ -84,6 +84,14 @@ def give_up_button(signup):
     )
 
 
+def _csrf_input(context):
+    """What {% csrf_token %} writes, for the tags that draw a form: the page's token,
+    masked once for all of them."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context["csrf_token"]
+    )
+
+
 @register.simple_tag(takes_context=True)
 def coming_place(context, signup):
     """One upcoming place on My shifts: the shift, the place's status, its calendar file
@@ -119,11 +127,10 @@ def coming_place(context, signup):
     if signup.can_cancel():
         parts.append(
             format_html(
-                '<form method="post" action="{}">'
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<form method="post" action="{}">{}'
                 '<input type="hidden" name="next" value="mine">{}</form>',
                 reverse("volunteers:shift_leave", args=[shift.pk]),
-                context["csrf_token"],
+                _csrf_input(context),
                 give_up_button(signup),
             )
         )
@@ -150,8 +157,7 @@ def roster_entry(context, signup):
     # One form: Save swaps the row through htmx, Remove reloads the page.
     parts.append(
         format_html(
-            '<form method="post" action="{url}" novalidate>'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">{form}'
+            '<form method="post" action="{url}" novalidate>{csrf}{form}'
             '<button type="submit" class="button button--secondary" hx-post="{url}" '
             'hx-target="#signup-{pk}" hx-swap="outerHTML">{save}'
             '<span class="visually-hidden">: {name}</span></button>'
@@ -159,7 +165,7 @@ def roster_entry(context, signup):
             'data-confirm="{question}">{remove}<span class="visually-hidden">: {name}</span>'
             "</button></form>",
             url=reverse("volunteers:roster_update", args=[signup.pk]),
-            csrf=context["csrf_token"],
+            csrf=_csrf_input(context),
             form=signup.form,
             pk=signup.pk,
             save=gettext("Save"),
