@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.lib.days import DayChecksMixin, outside_calendar
+from core.lib.urls import reverse_pk
 from core.models import Organization
 
 # Enough for any real drive; stops a typo (or a spreadsheet's stray zeros) from
@@ -148,7 +149,7 @@ class Need(DayChecksMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("needs:need_detail", args=[self.pk])
+        return reverse_pk("needs:need_detail", self.pk)
 
     @property
     def open_quantity(self):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from core.lib.choices import choice_label
 from core.lib.days import DayChecksMixin, outside_calendar
 from core.lib.prepared import Parameter, PreparedQuery
+from core.lib.urls import reverse_pk
 from core.models import Organization
 
 # A reminder goes out this long before a shift starts.
@@ -262,7 +263,7 @@ class Shift(DayChecksMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("volunteers:shift_detail", args=[self.pk])
+        return reverse_pk("volunteers:shift_detail", self.pk)
 
     def get_kind_display(self):
         return choice_label(self.Kind, self.kind)

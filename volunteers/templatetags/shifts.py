@@ -4,12 +4,13 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.formats import date_format, time_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import get_language, gettext, ngettext
+
+from core.lib.urls import reverse_pk
 
 register = template.Library()
 
@@ -120,7 +121,7 @@ def coming_place(context, signup):
         format_html(
             '<p><strong>{}</strong></p><p><a href="{}">{}</a></p>',
             signup.get_status_display(),
-            reverse("volunteers:shift_ics", args=[shift.pk]),
+            reverse_pk("volunteers:shift_ics", shift.pk),
             gettext("Add to my calendar (.ics file)"),
         )
     )
@@ -129,7 +130,7 @@ def coming_place(context, signup):
             format_html(
                 '<form method="post" action="{}">{}'
                 '<input type="hidden" name="next" value="mine">{}</form>',
-                reverse("volunteers:shift_leave", args=[shift.pk]),
+                reverse_pk("volunteers:shift_leave", shift.pk),
                 _csrf_input(context),
                 give_up_button(signup),
             )
@@ -164,7 +165,7 @@ def roster_entry(context, signup):
             '<button type="submit" name="action" value="remove" class="link-button" '
             'data-confirm="{question}">{remove}<span class="visually-hidden">: {name}</span>'
             "</button></form>",
-            url=reverse("volunteers:roster_update", args=[signup.pk]),
+            url=reverse_pk("volunteers:roster_update", signup.pk),
             csrf=_csrf_input(context),
             form=signup.form,
             pk=signup.pk,
