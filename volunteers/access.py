@@ -4,11 +4,12 @@ Each answers 404 to anyone who may not see the object, so that outsiders cannot
 tell which shifts, sign-ups or verifications exist.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BigIntegerField, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core.access import coordinated_organizations
+from core.lib.prepared import Parameter, PreparedQuery
 
 from .models import Shift, SignUp, Verification
 
@@ -19,12 +20,22 @@ def _coordinated(request):
     return {"organization__memberships__user": request.user}
 
 
-def shift_for_coordinator(request, pk):
-    return get_object_or_404(
-        Shift.objects.select_related("organization", "private_details"),
-        pk=pk,
-        **_coordinated(request),
+# Prepared (core.lib.prepared): every management page of a shift runs it first.
+COORDINATED_SHIFT = PreparedQuery(
+    lambda: Shift.objects.select_related("organization", "private_details").filter(
+        pk=Parameter("pk", BigIntegerField()),
+        organization__memberships__user=Parameter("user", BigIntegerField()),
     )
+)
+
+
+def shift_for_coordinator(request, pk):
+    # The ORM answers nothing for a key past the column's range; a parameter would fail.
+    if not request.user.is_authenticated or not 0 < pk <= BigIntegerField.MAX_BIGINT:
+        raise Http404
+    for shift in COORDINATED_SHIFT.objects(0, 1, pk=pk, user=request.user.pk):
+        return shift
+    raise Http404
 
 
 def signup_for_coordinator(request, pk):

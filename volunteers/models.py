@@ -436,9 +436,6 @@ class SignUpQuerySet(models.QuerySet):
             .order_by("shift__start", "pk")
         )
 
-    def for_roster(self):
-        return self.select_related("volunteer").order_by("queued_at", "pk")
-
     def due_for_reminder(self, now=None):
         """Confirmed places on shifts starting within REMINDER_LEAD that were not reminded
         of the shift's current start time."""
@@ -632,6 +629,24 @@ def _my_places(tab):
 # Prepared (core.lib.prepared): building and compiling a page of them cost over half as
 # much as running it and loading the places with their shifts and organizations.
 MY_PLACES = {tab: PreparedQuery(partial(_my_places, tab)) for tab in ("upcoming", "past")}
+
+
+# Prepared too: a coordinator comes back to a shift's roster through its day.
+ROSTER = PreparedQuery(
+    lambda: (
+        SignUp.objects.filter(shift=Parameter("shift", models.BigIntegerField()))
+        .select_related("volunteer")
+        .order_by("queued_at", "pk")
+    )
+)
+
+
+def roster(shift):
+    """Every place on a shift, in the order they were taken, with who holds it."""
+    places = ROSTER.objects(shift=shift.pk)
+    for place in places:
+        place.shift = shift
+    return places
 
 
 def volunteer_totals(volunteer, now=None):

@@ -57,6 +57,7 @@ from .models import (
     TransportDetails,
     Verification,
     last_shift_day,
+    roster,
     volunteer_totals,
 )
 from .resources import ShiftResource
@@ -562,7 +563,7 @@ def shift_cancel(request, pk):
 
 def _roster(shift, message_form=None, entry=None):
     """The roster page's context; `entry` is a roster form with errors to show as typed."""
-    signups = list(shift.signups.for_roster())
+    signups = roster(shift)
     confirmed = [s for s in signups if s.status == SignUp.Status.CONFIRMED]
     saved = RosterEntryForm.render_saved(confirmed)
     for signup, html in zip(confirmed, saved, strict=True):

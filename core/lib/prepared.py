@@ -83,10 +83,10 @@ class PreparedQuery:
         compiler = filled.get_compiler(using)
         return list(compiler.results_iter(tuple_expected=True))
 
-    def objects(self, start, stop, using=DEFAULT_DB_ALIAS, **values):
-        """The model instances from `start` to `stop` in the queryset's order, with the
-        related objects it selects, for these values of the Parameters."""
-        if stop <= start:
+    def objects(self, start=None, stop=None, using=DEFAULT_DB_ALIAS, **values):
+        """The model instances, all or from `start` to `stop`, in the queryset's order,
+        with the related objects it selects, for these values of the Parameters."""
+        if start is not None and stop <= start:
             # Django writes no LIMIT at all for an empty slice.
             return []
         queryset, filled = self._filled(using, values, start, stop)

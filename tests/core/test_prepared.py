@@ -71,6 +71,9 @@ def test_a_prepared_model_query_gives_a_slice_of_instances_with_what_it_selects(
     assert first_two == list(Membership.objects.filter(user=ana).order_by("organization__name")[:2])
     assert first_two[0].get_deferred_fields() == {"user_id", "created_at"}
     assert first_two[0].role == Membership.Role.COORDINATOR
+    with django_assert_num_queries(1):
+        every = query.objects(user=ana.pk)
+    assert [m.organization.name for m in every] == ["Alpha", "Bravo", "Charlie", "Delta"]
 
 
 def test_prepared_pages_are_what_a_paginator_pages_through(django_assert_num_queries):

@@ -156,3 +156,19 @@ def test_the_manage_page_links_to_the_shift_pages(client, organization, coordina
     html = client.get(reverse("core:manage_index")).text
     for name in ["manage_shifts", "verifications", "hours_report"]:
         assert reverse(f"volunteers:{name}", args=[organization.slug]) in html
+
+
+@pytest.mark.parametrize("name", ["shift_roster", "shift_edit", "shift_cancel"])
+@pytest.mark.parametrize("pk", [0, 2**63, 10**30])
+def test_a_shift_number_that_cannot_exist_is_not_found(client, objects, coordinator, name, pk):
+    client.force_login(coordinator)
+    assert client.get(reverse(f"volunteers:{name}", args=[pk])).status_code == 404
+
+
+@pytest.mark.parametrize("copy", ["-1", "0", str(2**63), "1" * 30])
+def test_duplicating_a_shift_number_that_cannot_exist_is_not_found(
+    client, objects, coordinator, copy
+):
+    client.force_login(coordinator)
+    url = reverse("volunteers:shift_create", args=[objects["slug"]])
+    assert client.get(url, {"copy": copy}).status_code == 404
