@@ -4,12 +4,14 @@ Each answers 404 to anyone who may not see the object, so that outsiders cannot
 tell which shifts, sign-ups or verifications exist.
 """
 
+from functools import partial
+
 from django.db.models import BigIntegerField, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core.access import coordinated_organizations
 from core.lib.prepared import Parameter, PreparedQuery
+from core.models import Membership
 
 from .models import Shift, SignUp, Verification
 
@@ -29,9 +31,16 @@ COORDINATED_SHIFT = PreparedQuery(
 )
 
 
+def _check_key(pk):
+    """The ORM finds nothing for a key past the column's range; a prepared query's value
+    would fail."""
+    if not 0 < pk <= BigIntegerField.MAX_BIGINT:
+        raise Http404
+
+
 def shift_for_coordinator(request, pk):
-    # The ORM answers nothing for a key past the column's range; a parameter would fail.
-    if not request.user.is_authenticated or not 0 < pk <= BigIntegerField.MAX_BIGINT:
+    _check_key(pk)
+    if not request.user.is_authenticated:
         raise Http404
     for shift in COORDINATED_SHIFT.objects(0, 1, pk=pk, user=request.user.pk):
         return shift
@@ -52,18 +61,32 @@ def verification_for_coordinator(request, pk):
     )
 
 
+def _public_shift(counts):
+    shifts = Shift.objects.select_related("organization__shift_policy")
+    if counts:
+        shifts = shifts.with_counts()
+    coordinates = Exists(
+        Membership.objects.filter(
+            organization=OuterRef("organization"), user=Parameter("user", BigIntegerField())
+        )
+    )
+    return shifts.annotate(viewer_coordinates=coordinates).filter(
+        pk=Parameter("pk", BigIntegerField())
+    )
+
+
+# Prepared (core.lib.prepared): each shift's page and each sign-up runs one, and
+# compiling it cost more than a third of an htmx sign-up.
+PUBLIC_SHIFT = {counts: PreparedQuery(partial(_public_shift, counts)) for counts in (True, False)}
+
+
 def shift_for_public(request, pk, counts=True):
     """A shift of a published organization, or of one the user coordinates, in one query.
 
     With `counts`, it carries its confirmed and waitlisted places (with_counts()); a view
     that counts them again under the lock leaves them out."""
-    shifts = Shift.objects.select_related("organization__shift_policy")
-    if counts:
-        shifts = shifts.with_counts()
-    coordinates = Exists(
-        coordinated_organizations(request.user).filter(pk=OuterRef("organization"))
-    )
-    shift = shifts.annotate(viewer_coordinates=coordinates).filter(pk=pk).first()
-    if shift is None or not (shift.organization.is_published or shift.viewer_coordinates):
+    _check_key(pk)
+    found = PUBLIC_SHIFT[counts].objects(0, 1, pk=pk, user=request.user.pk)
+    if not found or not (found[0].organization.is_published or found[0].viewer_coordinates):
         raise Http404
-    return shift
+    return found[0]

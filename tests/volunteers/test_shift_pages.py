@@ -342,7 +342,7 @@ def test_a_pending_guests_link_page_keeps_a_rides_private_details_out(client, or
 
 
 def test_a_shift_of_an_unpublished_organization_is_hidden_except_from_its_coordinators(
-    client, organization, coordinator, volunteer
+    client, organization, coordinator, volunteer, other_coordinator
 ):
     organization.is_published = False
     organization.save()
@@ -350,14 +350,23 @@ def test_a_shift_of_an_unpublished_organization_is_hidden_except_from_its_coordi
     ics = reverse("volunteers:shift_ics", args=[shift.pk])
     for url in [shift.get_absolute_url(), ics]:
         assert client.get(url).status_code == 404, url
-    client.force_login(volunteer)
-    for url in [shift.get_absolute_url(), ics]:
-        assert client.get(url).status_code == 404, url
+    for outsider in [volunteer, other_coordinator]:
+        client.force_login(outsider)
+        for url in [shift.get_absolute_url(), ics]:
+            assert client.get(url).status_code == 404, url
     client.force_login(coordinator)
     assert client.get(shift.get_absolute_url()).status_code == 200
     response = client.get(ics)
     assert response.status_code == 200
     assert b"SUMMARY:Community meal" in response.content
+
+
+@pytest.mark.parametrize("pk", [0, 2**63, 10**30])
+def test_a_shift_number_that_cannot_exist_is_not_found(client, volunteer, pk):
+    client.force_login(volunteer)
+    assert client.get(reverse("volunteers:shift_detail", args=[pk])).status_code == 404
+    signup = reverse("volunteers:shift_signup", args=[pk])
+    assert client.post(signup, headers={"HX-Request": "true"}).status_code == 404
 
 
 def test_an_ineligible_volunteer_sees_why_and_what_to_do(client, organization, volunteer):
