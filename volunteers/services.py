@@ -13,10 +13,12 @@ import copy
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from core.lib.prepared import Parameter, PreparedQuery
 
 from . import tasks
 from .models import (
@@ -55,12 +57,34 @@ def missing_verifications(shift, volunteer):
     return [kind for kind in required if kind not in held]
 
 
-def _lock(shift_id):
-    return (
+# The queries of every sign-up are prepared (core.lib.prepared): compiling them cost
+# more than running them.
+LOCKED_SHIFT = PreparedQuery(
+    lambda: (
         Shift.objects.select_related("organization")
         .select_for_update(of=("self",))
-        .get(pk=shift_id)
+        .filter(pk=Parameter("shift", BigIntegerField()))
     )
+)
+PLACE_COUNTS = PreparedQuery(
+    lambda: (
+        SignUp.objects.filter(shift=Parameter("shift", BigIntegerField()))
+        .order_by()
+        .values("shift")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=SignUp.Status.CONFIRMED)),
+            waitlisted=Count("pk", filter=Q(status=SignUp.Status.WAITLISTED)),
+        )
+        .values_list("confirmed", "waitlisted")
+    )
+)
+
+
+def _lock(shift_id):
+    """The shift, locked until the transaction ends (which must be open)."""
+    for shift in LOCKED_SHIFT.objects(shift=shift_id):
+        return shift
+    raise Shift.DoesNotExist
 
 
 def _check_open(shift, now):
@@ -90,11 +114,8 @@ def _new_place_status(shift):
     """Confirmed while a spot is free, else the waitlist. Needs the shift locked.
 
     Leaves the shift's confirmed and waitlisted counts on it, as with_counts() does."""
-    counts = shift.signups.aggregate(
-        confirmed=Count("pk", filter=Q(status=SignUp.Status.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=SignUp.Status.WAITLISTED)),
-    )
-    shift.confirmed_count, shift.waitlist_count = counts["confirmed"], counts["waitlisted"]
+    counts = PLACE_COUNTS.rows(shift=shift.pk)
+    shift.confirmed_count, shift.waitlist_count = counts[0] if counts else (0, 0)
     if shift.confirmed_count < shift.capacity:
         return SignUp.Status.CONFIRMED
     return SignUp.Status.WAITLISTED
