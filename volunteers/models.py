@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -401,7 +402,7 @@ class SignUpQuerySet(models.QuerySet):
         """Places on this shift, or on another one not cancelled that overlaps it, soonest
         first: what stands in the way of taking a place on it."""
         return self.filter(
-            Q(shift=shift)
+            Q(shift=shift.pk)
             | Q(
                 shift__cancelled_at__isnull=True,
                 shift__start__lt=shift.end,
@@ -629,6 +630,34 @@ def _my_places(tab):
 # Prepared (core.lib.prepared): building and compiling a page of them cost over half as
 # much as running it and loading the places with their shifts and organizations.
 MY_PLACES = {tab: PreparedQuery(partial(_my_places, tab)) for tab in ("upcoming", "past")}
+
+
+def _places_at_the_time():
+    """A volunteer's places on a shift, or on another one not cancelled that overlaps
+    it, soonest first, with their shifts: what keeps them from taking one."""
+    shift = SimpleNamespace(
+        pk=Parameter("shift", models.BigIntegerField()),
+        start=Parameter("starts", models.DateTimeField()),
+        end=Parameter("ends", models.DateTimeField()),
+    )
+    volunteer = Parameter("volunteer", models.BigIntegerField())
+    return (
+        SignUp.objects.holding_a_place()
+        .of_person(volunteer=volunteer)
+        .at_the_time_of(shift)
+        .select_related("shift")
+    )
+
+
+# Prepared: every sign-up asks it, and every logged-in visit to a shift's page.
+PLACES_AT_THE_TIME = PreparedQuery(_places_at_the_time)
+
+
+def places_at_the_time_of(shift, volunteer):
+    """_places_at_the_time() of this volunteer and shift."""
+    return PLACES_AT_THE_TIME.objects(
+        volunteer=volunteer.pk, shift=shift.pk, starts=shift.start, ends=shift.end
+    )
 
 
 # Prepared too: a coordinator comes back to a shift's roster through its day.

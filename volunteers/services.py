@@ -29,6 +29,7 @@ from .models import (
     SignUp,
     TransportDetails,
     Verification,
+    places_at_the_time_of,
 )
 
 # Changes to these fields are worth an email to the people coming.
@@ -94,9 +95,10 @@ def _check_open(shift, now):
         raise Refusal(_("This shift has already started, so it no longer takes sign-ups."))
 
 
-def _check_free(shift, signups):
-    """Refuse a second place on this shift, or a place on an overlapping one."""
-    held = dict(signups.at_the_time_of(shift).values_list("shift_id", "shift__title"))
+def _check_free(shift, places):
+    """Refuse a second place on this shift, or a place on an overlapping one, given the
+    person's `places` at the time of the shift, with their shifts, soonest first."""
+    held = {place.shift_id: place.shift.title for place in places}
     if shift.pk in held:
         raise Refusal(_("You are already signed up for this shift."))
     if held:
@@ -151,7 +153,7 @@ def signup_create(*, shift, volunteer, bringing="", age_confirmed=False):
     with transaction.atomic():
         shift = _lock(shift.pk)
         _check_open(shift, now)
-        _check_free(shift, SignUp.objects.holding_a_place().of_person(volunteer=volunteer))
+        _check_free(shift, places_at_the_time_of(shift, volunteer))
         if missing_verifications(shift, volunteer):
             raise Refusal(_("You do not meet this shift's requirements yet."))
         if shift.min_age and not age_confirmed:
@@ -218,7 +220,11 @@ def signup_confirm(signup):
             return signup
         _check_open(shift, now)
         _check_free(
-            shift, SignUp.objects.holding_a_place().of_person(guest_email=signup.guest_email)
+            shift,
+            SignUp.objects.holding_a_place()
+            .of_person(guest_email=signup.guest_email)
+            .at_the_time_of(shift)
+            .select_related("shift"),
         )
         signup.status = _new_place_status(shift)
         # The queue counts from the confirmation: an unconfirmed address holds nothing.

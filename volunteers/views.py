@@ -57,6 +57,7 @@ from .models import (
     TransportDetails,
     Verification,
     last_shift_day,
+    places_at_the_time_of,
     roster,
     volunteer_totals,
 )
@@ -142,12 +143,7 @@ def shift_list(request):
 def _place_and_clash(user, shift):
     """The volunteer's place on this shift, else the soonest other shift of theirs that
     overlaps it, which keeps them from taking one: found in one query."""
-    places = list(
-        SignUp.objects.holding_a_place()
-        .of_person(volunteer=user)
-        .at_the_time_of(shift)
-        .select_related("shift")
-    )
+    places = places_at_the_time_of(shift, user)
     for place in places:
         if place.shift_id == shift.pk:
             place.shift = shift
