@@ -367,7 +367,7 @@ def _my_shifts_tab(request, tab, template, **extra):
 @login_required
 @require_safe
 def my_shifts(request):
-    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed = CalendarFeed.of(request.user)
     return _my_shifts_tab(request, "upcoming", "volunteers/my_shifts.html", feed=feed)
 
 
@@ -380,7 +380,7 @@ def my_past_shifts(request):
 @login_required
 @require_POST
 def calendar_renew(request):
-    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed = CalendarFeed.of(request.user)
     feed.renew()
     messages.success(request, _("Your calendar has a new address. The old one no longer works."))
     return redirect("volunteers:my_shifts")

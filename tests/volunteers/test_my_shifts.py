@@ -327,6 +327,9 @@ def test_a_wrong_or_renewed_feed_token_is_not_found(client, volunteer):
     assert "Your calendar has a new address." in response.text
     assert client.get(old).status_code == 404
     assert client.get(feed_url(volunteer)).status_code == 200
+    html = client.get(MINE).text
+    assert feed_url(volunteer) in html
+    assert old not in html
 
 
 @time_machine.travel(NOW, tick=False)
