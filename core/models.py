@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.lib.days import DayChecksMixin, outside_calendar
-from core.lib.prepared import Parameter, PreparedQuery
+from core.lib.prepared import Parameter, PreparedQuery, fits_a_key
 
 
 class UserManager(BaseUserManager):
@@ -24,6 +24,21 @@ class UserManager(BaseUserManager):
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get(self, *args, **kwargs):
+        """Every logged-in request loads its user by primary key alone (Django's
+        ModelBackend.get_user()): that lookup is a prepared query (core.lib.prepared),
+        not compiled on each request. Any other lookup is the ORM's."""
+        if args or kwargs.keys() != {"pk"} or not str(kwargs["pk"]).isdigit():
+            return super().get(*args, **kwargs)
+        pk = int(kwargs["pk"])
+        if fits_a_key(pk):
+            using = self._db or router.db_for_read(self.model)
+            for user in USER_BY_PK.objects(using=using, pk=pk):
+                return user
+        raise self.model.DoesNotExist(
+            f"{self.model._meta.object_name} matching query does not exist."
+        )
 
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
@@ -273,6 +288,9 @@ class Membership(models.Model):
         return f"{self.user} · {self.organization} ({self.get_role_display()})"
 
 
+USER_BY_PK = PreparedQuery(
+    lambda: User.objects.all().filter(pk=Parameter("pk", models.BigIntegerField()))
+)
 MANAGES = PreparedQuery(
     lambda: (
         Membership.objects.filter(user=Parameter("user", models.BigIntegerField()))

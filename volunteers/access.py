@@ -10,7 +10,7 @@ from django.db.models import BigIntegerField, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core.lib.prepared import Parameter, PreparedQuery
+from core.lib.prepared import Parameter, PreparedQuery, fits_a_key
 from core.models import Membership
 
 from .models import Shift, SignUp, Verification
@@ -32,9 +32,7 @@ COORDINATED_SHIFT = PreparedQuery(
 
 
 def _check_key(pk):
-    """The ORM finds nothing for a key past the column's range; a prepared query's value
-    would fail."""
-    if not 0 < pk <= BigIntegerField.MAX_BIGINT:
+    if not fits_a_key(pk):
         raise Http404
 
 

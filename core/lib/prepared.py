@@ -12,8 +12,14 @@ afterwards only fills in the values.
 import copy
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Expression
+from django.db.models import BigIntegerField, Expression
 from django.db.models.query import ModelIterable
+
+
+def fits_a_key(number):
+    """Whether a whole number can be a primary key. The ORM finds nothing for one past
+    the column's range, where a prepared query's value would fail: callers check first."""
+    return 0 < number <= BigIntegerField.MAX_BIGINT
 
 
 class Parameter(Expression):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.lib.sessions import session_for
-from core.models import Membership
+from core.models import USER_BY_PK, Membership, User
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,39 @@ def test_the_header_links_whoever_coordinates_and_only_them_to_the_manage_pages(
     assert manage in client.get(reverse("core:help")).text
     Membership.objects.filter(user=volunteer).delete()
     assert manage not in client.get(reverse("core:help")).text
+
+
+def test_the_sessions_user_is_loaded_whole_by_key_in_one_query(
+    volunteer, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        loaded = User.objects.get(pk=str(volunteer.pk))
+    assert loaded == volunteer
+    assert (loaded.email, loaded.name, loaded.phone) == (
+        volunteer.email,
+        volunteer.name,
+        volunteer.phone,
+    )
+    assert loaded.get_deferred_fields() == set()
+    assert not loaded._state.adding
+    # Through the prepared query, compiled once for the process.
+    assert USER_BY_PK.compiled
+
+
+@pytest.mark.parametrize("pk", [0, 2**63, "9" * 30])
+def test_a_user_key_that_cannot_exist_finds_nobody(volunteer, pk):
+    with pytest.raises(User.DoesNotExist, match="User matching query does not exist"):
+        User.objects.get(pk=pk)
+
+
+def test_other_user_lookups_are_the_orms(volunteer):
+    assert User.objects.get(email=volunteer.email) == volunteer
+    assert User.objects.get(pk=volunteer.pk, is_active=True) == volunteer
+    with pytest.raises(ValueError):
+        User.objects.get(pk="not a number")
+
+
+def test_a_session_whose_person_was_deleted_logs_nobody_in(client, volunteer):
+    with_session(client, volunteer)
+    volunteer.delete()
+    assert client.get(reverse("volunteers:my_shifts")).status_code == 302
