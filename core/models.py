@@ -28,7 +28,8 @@ class UserManager(BaseUserManager):
     def get(self, *args, **kwargs):
         """Every logged-in request loads its user by primary key alone (Django's
         ModelBackend.get_user()): that lookup is a prepared query (core.lib.prepared),
-        not compiled on each request. Any other lookup is the ORM's."""
+        not compiled on each request, which also answers `manages` for the page's
+        header. Any other lookup is the ORM's."""
         if args or kwargs.keys() != {"pk"} or not str(kwargs["pk"]).isdigit():
             return super().get(*args, **kwargs)
         pk = int(kwargs["pk"])
@@ -102,8 +103,9 @@ class User(DayChecksMixin, AbstractUser):
     @cached_property
     def manages(self):
         """Whether the person coordinates for any organization: every page's header
-        links them to the management pages, so the query is prepared."""
-        return bool(MANAGES.rows(user=self.pk))
+        links them to the management pages. The request's user comes with the answer
+        (USER_BY_PK); a user loaded any other way asks here."""
+        return self.memberships.exists()
 
 
 class Service(models.TextChoices):
@@ -289,14 +291,9 @@ class Membership(models.Model):
 
 
 USER_BY_PK = PreparedQuery(
-    lambda: User.objects.all().filter(pk=Parameter("pk", models.BigIntegerField()))
-)
-MANAGES = PreparedQuery(
-    lambda: (
-        Membership.objects.filter(user=Parameter("user", models.BigIntegerField()))
-        .order_by()
-        .values_list("pk")[:1]
-    )
+    lambda: User.objects.annotate(
+        manages=models.Exists(Membership.objects.filter(user=models.OuterRef("pk")))
+    ).filter(pk=Parameter("pk", models.BigIntegerField()))
 )
 
 

@@ -45,6 +45,24 @@ def test_the_header_links_whoever_coordinates_and_only_them_to_the_manage_pages(
     assert manage not in client.get(reverse("core:help")).text
 
 
+def test_a_logged_in_page_asks_only_for_the_session_and_the_user_with_the_header_check(
+    client, volunteer, organization, django_assert_num_queries
+):
+    manage = f'href="{reverse("core:manage_index")}"'
+    with_session(client, volunteer)
+    with django_assert_num_queries(2):
+        assert manage not in client.get(reverse("core:help")).text
+    Membership.objects.create(user=volunteer, organization=organization)
+    with django_assert_num_queries(2):
+        assert manage in client.get(reverse("core:help")).text
+
+
+def test_a_user_loaded_another_way_still_knows_whether_they_coordinate(volunteer, organization):
+    assert User.objects.get(email=volunteer.email).manages is False
+    Membership.objects.create(user=volunteer, organization=organization)
+    assert User.objects.get(email=volunteer.email).manages is True
+
+
 def test_the_sessions_user_is_loaded_whole_by_key_in_one_query(
     volunteer, django_assert_num_queries
 ):

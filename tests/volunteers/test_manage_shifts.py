@@ -548,7 +548,7 @@ def test_the_shifts_page_runs_a_constant_number_of_queries(
     add(2)
     client.force_login(coordinator)
     url = reverse("volunteers:manage_shifts", args=[organization.slug])
-    with django_assert_num_queries(7) as small:
+    with django_assert_num_queries(6) as small:
         client.get(url)
     add(18)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -194,5 +194,5 @@ def test_the_roster_runs_the_same_number_of_queries_whatever_its_size(
     shift = make_shift(organization, capacity=people)
     fill(shift, people)
     client.force_login(coordinator)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(roster_url(shift))

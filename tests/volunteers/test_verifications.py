@@ -122,7 +122,7 @@ def test_the_page_runs_a_constant_number_of_queries(
 
     add(0, 2)
     client.force_login(coordinator)
-    with django_assert_num_queries(7) as small:
+    with django_assert_num_queries(6) as small:
         client.get(page_url(organization))
     add(2, 18)
     with django_assert_num_queries(len(small.captured_queries)):
