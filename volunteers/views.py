@@ -130,8 +130,8 @@ def shift_list(request):
         paginator = CappedPaginator(shifts, SHIFTS_PER_PAGE, cap=SHIFT_COUNT_CAP)
         return paginator.get_page(request.GET.get("page"))
 
-    # The form and the results are fragments every visitor shares ({% publiccache %}):
-    # the queries run only when the results are not in the cache.
+    # The filters with the results, and for htmx the results alone, are fragments every
+    # visitor shares ({% publiccache %}): the queries run only when they are not cached.
     page = SimpleLazyObject(results)
     return TemplateResponse(
         request,
