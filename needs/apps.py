@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 # Outside links shown beside an organization's needs.
 GIVING_LINK_KINDS = ("donation", "wishlist")
 HOME_URGENT_NEEDS = 6
+# An organization's page shows its most pressing open needs; the needs list has them all.
+ORGANIZATION_NEEDS = 12
 
 
 class NeedsConfig(AppConfig):
@@ -21,15 +23,15 @@ class NeedsConfig(AppConfig):
         invalidate_on_change(Need, Pledge, Receipt, DropOff, Donation, DonationGoal)
 
     def organization_section(self, request, organization):
-        """The organization's open needs, its drop-off details and outside giving links."""
+        """The organization's most pressing open needs, its drop-off details and outside
+        giving links."""
         from .donations.views import active_goal
         from .models import DropOff, Need
 
+        open_needs = Need.objects.filter(organization=organization, status=Need.Status.OPEN)
         needs = {
             "template": "needs/includes/organization_needs.html",
-            "needs": list(
-                Need.objects.filter(organization=organization, status=Need.Status.OPEN).ordered()
-            ),
+            "needs": list(open_needs.ordered()[:ORGANIZATION_NEEDS]),
             # organization.links is prefetched by the page: no query per link.
             "outside_links": [
                 link for link in organization.links.all() if link.kind in GIVING_LINK_KINDS

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from needs.apps import ORGANIZATION_NEEDS
 from needs.models import DropOff, Need
 from tests.conftest import make_organization, make_user
 
@@ -70,7 +71,27 @@ def test_organization_page_runs_the_same_number_of_queries_with_ten_times_the_ne
     fill(organization, 27, start=3)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
-    assert response.text.count('class="card need-card"') == 30
+    assert response.text.count('class="card need-card"') == ORGANIZATION_NEEDS
+
+
+def test_organization_page_shows_the_most_pressing_needs_and_links_to_all(
+    client, organization, other_organization
+):
+    for i in range(ORGANIZATION_NEEDS + 3):
+        make_need(organization, f"Everyday item {i}")
+    make_need(organization, "Winter boots", priority="urgent")
+    make_need(other_organization, "Someone else's blankets")
+
+    page = client.get(organization.get_absolute_url()).text
+    section = page[page.index('id="needs-heading"') :]
+
+    assert section.count('class="card need-card"') == ORGANIZATION_NEEDS
+    assert section.index("Winter boots") < section.index("Everyday item")
+    link = f'href="{reverse("needs:need_list")}?organization={organization.slug}"'
+    assert link in section and f"See every need of {organization.name}" in section
+    every = client.get(f"{reverse('needs:need_list')}?organization={organization.slug}").text
+    assert every.count('class="card need-card"') == ORGANIZATION_NEEDS + 4
+    assert "Someone else's blankets" not in every
 
 
 def test_urgent_needs_lead_the_home_page_with_constant_queries(
