@@ -123,15 +123,15 @@ def _go(request, url):
 @vary_on_headers("HX-Request")
 @public_page
 def shift_list(request):
-    form = ShiftFilterForm(request.GET)
-
     def results():
         shifts = form.filtered(Shift.objects.public().upcoming().for_list())
         paginator = CappedPaginator(shifts, SHIFTS_PER_PAGE, cap=SHIFT_COUNT_CAP)
         return paginator.get_page(request.GET.get("page"))
 
     # The filters with the results, and for htmx the results alone, are fragments every
-    # visitor shares ({% publiccache %}): the queries run only when they are not cached.
+    # visitor shares ({% publiccache %}): the form is built and the queries run only
+    # when they are not cached.
+    form = SimpleLazyObject(lambda: ShiftFilterForm(request.GET))
     page = SimpleLazyObject(results)
     return TemplateResponse(
         request,
