@@ -124,25 +124,20 @@ def _new_place_status(shift):
 
 
 def _welcome(signup, shift, now, template):
-    """After a place is taken: the email, and the reminder plan."""
+    """After a place is taken: the email, which is also its reminder when it is due."""
     if signup.status == SignUp.Status.CONFIRMED:
         _plan_reminder(signup, shift, now)
     tasks.send_signup_email.enqueue(signup.pk, template, signup.status)
 
 
 def _plan_reminder(signup, shift, now):
-    """Schedule the reminder for the shift's start, or, when that start is already
-    less than REMINDER_LEAD away, count the email being sent now as the reminder."""
+    """When the shift starts less than REMINDER_LEAD from now, count the email being sent
+    now as its reminder. Any other reminder is the sweep's to send once it is due
+    (volunteers.tasks), with no task queued for each place: a sign-up or a moved shift
+    costs no more than its email."""
     if shift.start - now <= REMINDER_LEAD:
         SignUp.objects.filter(pk=signup.pk).update(reminded_for=shift.start)
         signup.reminded_for = shift.start
-        return
-    backend = tasks.send_reminder.get_backend()
-    # The immediate backend (tests) cannot defer; the periodic sweep covers that case.
-    if backend.supports_defer:
-        tasks.send_reminder.using(run_after=shift.start - REMINDER_LEAD).enqueue(
-            signup.pk, shift.start.isoformat()
-        )
 
 
 def signup_create(*, shift, volunteer, bringing="", age_confirmed=False):

@@ -1,15 +1,17 @@
 """Background work: emails to volunteers, and reminders that are never sent twice or lost.
 
-A reminder is recorded on its sign-up by a conditional UPDATE of `reminded_for` to
-the shift's start, in the same transaction as the sending: a second run of the
-task finds the row already claimed and sends nothing; a run that dies before the
-email is handed over rolls the claim back, and the periodic sweep sends it later.
-A moved shift's old reminder finds the start changed and does nothing.
+Reminders are the sweep's: every ten minutes (from cron, or a chain of tasks that the
+worker repeats) it sends the reminder of each confirmed place whose shift starts within
+REMINDER_LEAD, with no task queued for each place. A reminder is recorded on its sign-up
+by a conditional UPDATE of `reminded_for` to the shift's start, in the same transaction
+as the sending: a second sweep at the same time finds the row already claimed and sends
+nothing; a send that fails rolls the claim back, and the next sweep tries again. A moved
+shift's places are reminded for its new start.
 """
 
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -65,13 +67,8 @@ def remind(signup_id, start):
     return bool(claimed)
 
 
-@task
-def send_reminder(signup_id, start):
-    return remind(signup_id, datetime.fromisoformat(start))
-
-
 def sweep_due_reminders():
-    """Send every reminder that is due and was not sent: missed runs, dead workers."""
+    """Send every reminder that is due and has not gone out."""
     sent = 0
     for signup_id, start in SignUp.objects.due_for_reminder().values_list("pk", "shift__start"):
         try:
@@ -93,11 +90,14 @@ def start_reminder_sweeps():
 
 @task
 def sweep_reminders(chain=""):
-    sent = sweep_due_reminders()
-    backend = sweep_reminders.get_backend()
-    if chain and backend.supports_defer and cache.get(SWEEP_CHAIN_KEY) == chain:
-        sweep_reminders.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(chain)
-    return sent
+    """One sweep of a chain, which queues the next even when this one fails (the
+    database away for a moment, say): reminders go out only through sweeps."""
+    try:
+        return sweep_due_reminders()
+    finally:
+        backend = sweep_reminders.get_backend()
+        if chain and backend.supports_defer and cache.get(SWEEP_CHAIN_KEY) == chain:
+            sweep_reminders.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(chain)
 
 
 @task

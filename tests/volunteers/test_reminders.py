@@ -1,12 +1,13 @@
 """Reminders: sent once a day ahead, never twice, never lost, never for a stale time."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db import OperationalError
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import make_user
@@ -36,11 +37,10 @@ def reminders():
     return [m for m in mail.outbox if "Still coming?" in m.subject]
 
 
-def test_the_reminder_goes_out_once_even_when_the_task_runs_twice(place):
+def test_the_reminder_goes_out_once_even_when_sent_twice(place):
     with time_machine.travel(DUE, tick=False):
         assert tasks.remind(place.pk, TOMORROW_5PM) is True
         assert tasks.remind(place.pk, TOMORROW_5PM) is False
-        tasks.send_reminder.enqueue(place.pk, TOMORROW_5PM.isoformat())
         assert tasks.sweep_due_reminders() == 0
     assert len(reminders()) == 1
     place.refresh_from_db()
@@ -151,16 +151,20 @@ def test_a_ride_reminder_keeps_the_pickup_point_private(organization, volunteer)
         assert "Front desk" not in email.body
 
 
-def test_with_the_database_backend_a_sign_up_queues_its_reminder_for_a_day_ahead(
+def test_with_the_database_backend_a_sign_up_queues_its_email_only_and_the_sweep_reminds(
     settings, organization, volunteer
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with time_machine.travel(at(0, 9), tick=False):
-        signup = signup_create(shift=make_shift(organization, start=at(3, 17)), volunteer=volunteer)
-    queued = DBTaskResult.objects.filter(task_path="volunteers.tasks.send_reminder").get()
-    assert queued.run_after == at(2, 17)
-    signup_id, start = queued.task_result.args
-    assert (signup_id, datetime.fromisoformat(start)) == (signup.pk, at(3, 17))
+        signup_create(shift=make_shift(organization, start=at(3, 17)), volunteer=volunteer)
+    assert [task.task_path for task in DBTaskResult.objects.all()] == [
+        "volunteers.tasks.send_signup_email"
+    ]
+    with time_machine.travel(at(2, 16, 50), tick=False):  # a day and ten minutes ahead
+        assert tasks.sweep_due_reminders() == 0
+    with time_machine.travel(at(2, 17, 5), tick=False):
+        assert tasks.sweep_due_reminders() == 1
+    assert len(reminders()) == 1
 
 
 def test_the_periodic_sweep_queues_its_next_run_and_an_older_chain_stops(settings):
@@ -176,6 +180,21 @@ def test_the_periodic_sweep_queues_its_next_run_and_an_older_chain_stops(setting
         tasks.start_reminder_sweeps()  # e.g. the server started again
         tasks.sweep_reminders.call(old_chain)
         assert DBTaskResult.objects.count() == 3  # the old chain did not queue another run
+
+
+def test_a_failed_sweep_still_queues_the_next_one(settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def database_away():
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(tasks, "sweep_due_reminders", database_away)
+    with time_machine.travel(at(0, 9), tick=False):
+        tasks.start_reminder_sweeps()
+        (first,) = DBTaskResult.objects.all()
+        with pytest.raises(OperationalError):
+            tasks.sweep_reminders.call(first.task_result.args[0])
+    assert DBTaskResult.objects.exclude(pk=first.pk).get().run_after == at(0, 9, 10)
 
 
 def test_the_management_command_sweeps_for_cron(place, capsys):
