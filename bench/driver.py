@@ -187,16 +187,18 @@ async def csrf(port, path, cookies=None):
 
 
 async def login(port, email, password):
-    """A real log-in POST to allauth's form; the session cookie it sets."""
+    """A real log-in POST to allauth's form; the cookies a browser keeps from it: the
+    session, and the CSRF cookie that logging in renews (without it, each page would make
+    a new CSRF secret and cookie, which a browser's later pages do not)."""
     cookie, token = await csrf(port, "/accounts/login/")
     body = urlencode({"login": email, "password": password, "csrfmiddlewaretoken": token})
     status, headers, _ = await fetch(
         port, "POST", "/accounts/login/", {"csrftoken": cookie}, body=body.encode()
     )
-    session = set_cookies(headers).get("sessionid")
-    if status != 302 or not session:
+    cookies = set_cookies(headers)
+    if status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"log-in as {email} failed: status {status}")
-    return session
+    return {"csrftoken": cookies.get("csrftoken", cookie), "sessionid": cookies["sessionid"]}
 
 
 async def settle(port, limit=120.0):
@@ -223,10 +225,9 @@ async def settle(port, limit=120.0):
 class Page:
     """Builds each request of a page; the sign-up POST never repeats a (person, shift)."""
 
-    def __init__(self, spec, port, connections, session=None, csrf_pair=None):
+    def __init__(self, spec, port, connections, cookies=None, csrf_pair=None):
         self.spec = spec
         self.connections = connections
-        cookies = {"sessionid": session} if session else None
         self.raw = build(spec.get("method", "GET"), spec.get("path", "/"), port, cookies)
         self.port = port
         self.csrf = csrf_pair
@@ -389,21 +390,21 @@ async def run_page(page, port, connections, warmup, duration, server_pids=(), da
 
 async def main(args):
     plan = json.loads(Path(args.plan).read_text())
-    sessions = {}
+    logged_in = {}
     results = []
     for spec in plan["pages"]:
         if args.only and spec["name"] not in args.only:
             continue
-        session = csrf_pair = None
+        cookies = csrf_pair = None
         if spec.get("login"):
             email = spec["login"]["email"]
-            if email not in sessions:
-                sessions[email] = await login(args.port, email, spec["login"]["password"])
-            session = sessions[email]
+            if email not in logged_in:
+                logged_in[email] = await login(args.port, email, spec["login"]["password"])
+            cookies = logged_in[email]
         if spec["method"] == "POST":
             first = {"sessionid": spec["sessions"][0]}
             csrf_pair = await csrf(args.port, spec["csrf_path"], first)
-        page = Page(spec, args.port, args.connections, session, csrf_pair)
+        page = Page(spec, args.port, args.connections, cookies, csrf_pair)
         capacity = page.capacity()
         result = await run_page(
             page,
