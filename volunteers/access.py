@@ -59,7 +59,7 @@ def verification_for_coordinator(request, pk):
     )
 
 
-def _public_shift(counts):
+def _public_shift(counts, lock):
     shifts = Shift.objects.select_related("organization__shift_policy")
     if counts:
         shifts = shifts.with_counts()
@@ -68,23 +68,29 @@ def _public_shift(counts):
             organization=OuterRef("organization"), user=Parameter("user", BigIntegerField())
         )
     )
-    return shifts.annotate(viewer_coordinates=coordinates).filter(
+    shifts = shifts.annotate(viewer_coordinates=coordinates).filter(
         pk=Parameter("pk", BigIntegerField())
     )
+    return shifts.select_for_update(of=("self",)) if lock else shifts
 
 
 # Prepared (core.lib.prepared): each shift's page and each sign-up runs one, and
 # compiling it cost more than a third of an htmx sign-up.
-PUBLIC_SHIFT = {counts: PreparedQuery(partial(_public_shift, counts)) for counts in (True, False)}
+PUBLIC_SHIFT = {
+    (counts, lock): PreparedQuery(partial(_public_shift, counts, lock))
+    for counts, lock in [(True, False), (False, False), (False, True)]
+}
 
 
-def shift_for_public(request, pk, counts=True):
+def shift_for_public(request, pk, counts=True, lock=False):
     """A shift of a published organization, or of one the user coordinates, in one query.
 
     With `counts`, it carries its confirmed and waitlisted places (with_counts()); a view
-    that counts them again under the lock leaves them out."""
+    that counts them again under the lock leaves them out. With `lock`, the shift is
+    locked until the transaction ends (which must be open): a sign-up reads it once, to
+    check who may see it and to take a place."""
     _check_key(pk)
-    found = PUBLIC_SHIFT[counts].objects(0, 1, pk=pk, user=request.user.pk)
+    found = PUBLIC_SHIFT[counts, lock].objects(0, 1, pk=pk, user=request.user.pk)
     if not found or not (found[0].organization.is_published or found[0].viewer_coordinates):
         raise Http404
     return found[0]

@@ -140,13 +140,16 @@ def _plan_reminder(signup, shift, now):
         signup.reminded_for = shift.start
 
 
-def signup_create(*, shift, volunteer, bringing="", age_confirmed=False):
+def signup_create(*, shift, volunteer, bringing="", age_confirmed=False, locked=False):
     """Give a logged-in volunteer a confirmed place, or a waitlist place when full.
 
-    The sign-up's shift carries the counts of places as the new one left them."""
+    `locked`: the caller's open transaction read `shift` locked (the sign-up view reads
+    it so with its access check), and takes this one's refusal as its own. The
+    sign-up's shift carries the counts of places as the new one left them."""
     now = timezone.now()
-    with transaction.atomic():
-        shift = _lock(shift.pk)
+    with transaction.atomic(savepoint=not locked):
+        if not locked:
+            shift = _lock(shift.pk)
         _check_open(shift, now)
         _check_free(shift, places_at_the_time_of(shift, volunteer))
         if missing_verifications(shift, volunteer):

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -214,30 +215,33 @@ def _answer_with_box(request, shift, signup=None, guest_asked=False, **forms):
 @vary_on_headers("HX-Request")
 def shift_signup(request, pk):
     # The counts come from under the lock, or are loaded again to answer a refusal.
-    shift = shift_for_public(request, pk, counts=False)
     if not request.user.is_authenticated:
-        return _guest_signup(request, shift)
-    form = SignUpForm(request.POST, shift=shift)
+        return _guest_signup(request, shift_for_public(request, pk, counts=False))
     signup = None
-    if form.is_valid():
-        try:
-            signup = services.signup_create(
-                shift=shift, volunteer=request.user, **form.cleaned_data
-            )
-        except services.Refusal as refusal:
-            messages.error(request, refusal.message)
-        else:
-            if signup.status == SignUp.Status.CONFIRMED:
-                messages.success(request, _("You are signed up. We sent you an email."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The shift is full, so you are on the waitlist. We will email you if "
-                        "a spot opens."
-                    ),
+    # One read of the shift, locked, checks who may see it and takes the place; a
+    # refusal rolls back what little it did.
+    with transaction.atomic():
+        shift = shift_for_public(request, pk, counts=False, lock=True)
+        form = SignUpForm(request.POST, shift=shift)
+        if form.is_valid():
+            try:
+                signup = services.signup_create(
+                    shift=shift, volunteer=request.user, locked=True, **form.cleaned_data
                 )
-            form = None
+            except services.Refusal as refusal:
+                messages.error(request, refusal.message)
+            else:
+                if signup.status == SignUp.Status.CONFIRMED:
+                    messages.success(request, _("You are signed up. We sent you an email."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The shift is full, so you are on the waitlist. We will email "
+                            "you if a spot opens."
+                        ),
+                    )
+                form = None
     return _answer_with_box(request, shift, signup=signup, form=form)
 
 

@@ -97,10 +97,10 @@ def test_an_htmx_sign_up_runs_the_same_number_of_queries_whatever_the_shift_hold
     shift = make_shift(organization, capacity=people)
     fill(shift, people)
     client.force_login(volunteer)
-    # The shift with the visitor's role, session, user; the locked shift, places held,
-    # counts, the new place, and the email sent at once in tests; the transaction's
-    # savepoint and its release.
-    with django_assert_num_queries(10):
+    # Session, user; the shift, locked, with the visitor's role; places held, counts,
+    # the new place, and the email sent at once in tests; the transaction's savepoint
+    # and its release.
+    with django_assert_num_queries(9):
         response = client.post(signup_url(shift), headers=HTMX)
     assert "you are on the waitlist" in response.text
 
@@ -466,3 +466,20 @@ def test_a_forged_link_cannot_cancel_someones_place(client, organization, volunt
     client.post(link_url(place), {"action": "cancel"})
     place.refresh_from_db()
     assert place.status == Status.CANCELLED
+
+
+def test_signing_up_for_a_hidden_or_missing_shift_is_a_404_that_takes_no_place(
+    client, organization, volunteer, coordinator
+):
+    organization.is_published = False
+    organization.save()
+    shift = make_shift(organization)
+    client.force_login(volunteer)
+    for url in [signup_url(shift), "/shifts/999999/sign-up/"]:
+        assert client.post(url, headers=HTMX).status_code == 404, url
+    assert not SignUp.objects.exists()
+    # Its coordinator may still sign up, as they may see it.
+    client.force_login(coordinator)
+    response = client.post(signup_url(shift), headers=HTMX)
+    assert "You are signed up for this shift." in response.text
+    assert SignUp.objects.get().volunteer == coordinator
