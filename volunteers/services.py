@@ -126,11 +126,11 @@ def _new_place_status(shift):
 def _welcome(signup, shift, now, template):
     """After a place is taken: the email, which is also its reminder when it is due."""
     if signup.status == SignUp.Status.CONFIRMED:
-        _plan_reminder(signup, shift, now)
+        _email_as_reminder(signup, shift, now)
     tasks.send_signup_email.enqueue(signup.pk, template, signup.status)
 
 
-def _plan_reminder(signup, shift, now):
+def _email_as_reminder(signup, shift, now):
     """When the shift starts less than REMINDER_LEAD from now, count the email being sent
     now as its reminder. Any other reminder is the sweep's to send once it is due
     (volunteers.tasks), with no task queued for each place: a sign-up or a moved shift
@@ -409,7 +409,7 @@ def _save_one(shift, before, private, now):
         for signup in signups:
             tasks.send_signup_email.enqueue(signup.pk, "shift_changed", signup.status)
             if signup.status == SignUp.Status.CONFIRMED and before.start != shift.start:
-                _plan_reminder(signup, shift, now)
+                _email_as_reminder(signup, shift, now)
     if shift.capacity > before.capacity:
         _promote(shift, now)
     return shift

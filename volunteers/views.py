@@ -218,8 +218,8 @@ def shift_signup(request, pk):
     if not request.user.is_authenticated:
         return _guest_signup(request, shift_for_public(request, pk, counts=False))
     signup = None
-    # One read of the shift, locked, checks who may see it and takes the place; a
-    # refusal rolls back what little it did.
+    # A volunteer's sign-up reads the shift once, locked, both to check who may see it
+    # and to take the place; a refusal rolls back what little it did.
     with transaction.atomic():
         shift = shift_for_public(request, pk, counts=False, lock=True)
         form = SignUpForm(request.POST, shift=shift)
