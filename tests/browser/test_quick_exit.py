@@ -126,6 +126,22 @@ def test_esc_in_an_admin_form_leaves_the_admin(staff_tab, live_server):
     assert_left_hearth_for_good(staff_tab, live_server)
 
 
+@pytest.mark.parametrize(
+    ("opener", "picker"), [("Choose a Date", ".calendarbox"), ("Choose a Time", ".clockbox")]
+)
+def test_esc_in_an_admin_date_or_time_picker_leaves_the_admin(
+    staff_tab, live_server, opener, picker
+):
+    """The admin's pickers close on Esc themselves; Esc still leaves, from inside one."""
+    staff_tab.goto("/admin/volunteers/shift/add/")
+    staff_tab.get_by_role("button", name=opener).first.click()
+    box = staff_tab.locator(picker).first
+    expect(box).to_be_visible()
+    box.locator("a").last.focus()
+    staff_tab.keyboard.press("Escape")
+    assert_left_hearth_for_good(staff_tab, live_server)
+
+
 ON_TOP = """() => {
   const box = document.activeElement.getBoundingClientRect();
   const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
