@@ -21,6 +21,7 @@ import datetime
 import hashlib
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -36,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export import resources, widgets
@@ -53,6 +54,9 @@ PREVIEW_MAX_AGE = 60 * 60
 # Excel saves "CSV" with the list separator of the computer's region: a semicolon where
 # the decimal mark is a comma (Spain, most of Latin America and Europe); a tab, rarely.
 CSV_DELIMITERS = (",", ";", "\t")
+# A date as a spreadsheet writes it in the short format of the computer's region:
+# "3/10/2026" in the United States, "10/03/2026" in Mexico, Spain or the UK.
+SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
 # Spreadsheet programs run a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -116,6 +120,9 @@ class Sheet:
     headers: list
     rows: list = field(default_factory=list)
     lines: list = field(default_factory=list)
+    # How the file's slash dates were read, for the preview to say (not signed along:
+    # the rows hold those dates as YYYY-MM-DD by then).
+    date_order: "DateOrder | None" = None
 
     def dataset(self):
         return tablib.Dataset(*self.rows, headers=self.headers)
@@ -232,8 +239,8 @@ def read_spreadsheet(upload, *, columns, required, date_columns=()):
 
     `columns` are the column names the resource knows; `required` those it needs.
     Headers are matched ignoring case and spaces ("Quantity needed" = quantity_needed).
-    A CSV file's delimiter is found from its header (csv_delimiter). In a file with
-    semicolons, the `date_columns` hold day-first dates (see day_first_date).
+    A CSV file's delimiter is found from its header (csv_delimiter). Slash dates in
+    the `date_columns` become YYYY-MM-DD, in the order the file writes them (DateOrder).
     """
     name = (upload.name or "").lower()
     if upload.size > MAX_UPLOAD_BYTES:
@@ -244,11 +251,11 @@ def read_spreadsheet(upload, *, columns, required, date_columns=()):
                 "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
             }
         )
-    day_first = False
+    semicolons = False
     if name.endswith(".csv"):
         text = _csv_text(upload.read())
         delimiter = csv_delimiter(text, columns)
-        day_first = delimiter == ";"
+        semicolons = delimiter == ";"
         values_by_line = _read_csv(text, delimiter)
     elif name.endswith(".xlsx"):
         values_by_line = _read_xlsx(upload.read())
@@ -278,27 +285,83 @@ def read_spreadsheet(upload, *, columns, required, date_columns=()):
         raise SpreadsheetError(_("This file is empty."))
     if not sheet.rows:
         raise SpreadsheetError(_("This file has column names but no rows to import."))
-    if day_first:
-        for index, header in enumerate(sheet.headers):
-            if header in date_columns:
-                for row in sheet.rows:
-                    row[index] = day_first_date(row[index])
+    columns_of_dates = [i for i, header in enumerate(sheet.headers) if header in date_columns]
+    slash_dates = [
+        match
+        for row in sheet.rows
+        for index in columns_of_dates
+        if (match := SLASH_DATE.fullmatch(row[index]))
+    ]
+    if slash_dates:
+        sheet.date_order = DateOrder.of(slash_dates, semicolons=semicolons)
+        for row in sheet.rows:
+            for index in columns_of_dates:
+                row[index] = sheet.date_order.iso(row[index])
     return sheet
 
 
-def day_first_date(text):
-    """A day-first date ("10/03/2026", 10 March) as YYYY-MM-DD; any other text as it is.
+@dataclass
+class DateOrder:
+    """Whether a file's slash dates put the day or the month first, and one of them to
+    show how they were read: "03/04/2026" is 3 April or March 4, and read the wrong way
+    every shift or need would silently land on another day.
 
-    Excel writes a date cell in the short format of the computer's region, and every
-    region whose list separator is a semicolon puts the day first. Read month-first, as
-    DateWidget reads slashes, such a date would silently land on another day.
+    A date whose first number is over 12 puts the day first; one whose second is, the
+    month. A file with neither reads as Excel wrote it: a semicolon list separator goes
+    with the day first in every region that uses one (Spain, most of Latin America and
+    Europe), a comma mostly with the month first (the United States).
     """
-    for date_format in ("%d/%m/%Y", "%d/%m/%y"):
-        try:
-            return datetime.datetime.strptime(text, date_format).date().isoformat()
-        except ValueError:
-            continue
-    return text
+
+    day_first: bool
+    example: str | None = None
+
+    @classmethod
+    def of(cls, matches, *, semicolons):
+        """The order of a file's slash dates (SLASH_DATE matches), with as its example
+        one that reads as another day the other way round if there is one: what to check."""
+        firsts_say_day = any(int(match[1]) > 12 for match in matches)
+        seconds_say_month = any(int(match[2]) > 12 for match in matches)
+        order = cls(firsts_say_day if firsts_say_day != seconds_say_month else semicolons)
+        readable = [match[0] for match in matches if order.iso(match[0]) != match[0]]
+        order.example = min(readable, key=order.is_certain, default=None)
+        return order
+
+    @property
+    def formats(self):
+        return ("%d/%m/%Y", "%d/%m/%y") if self.day_first else ("%m/%d/%Y", "%m/%d/%y")
+
+    def iso(self, text):
+        """A slash date of this order as YYYY-MM-DD; any other text (a date that is not
+        one, "31/02/2026") as it is, for the date's widget to say what is wrong."""
+        for slash_format in self.formats:
+            try:
+                return datetime.datetime.strptime(text, slash_format).date().isoformat()
+            except ValueError:
+                continue
+        return text
+
+    def is_certain(self, text):
+        """Whether a date of this order is no other day the other way round."""
+        return DateOrder(not self.day_first).iso(text) in (text, self.iso(text))
+
+    def explained(self):
+        """What the preview says: the order, shown on the example in words, and if it
+        could be read the other way, how to write the day that way would mean."""
+        if self.example is None:
+            return None
+        day = datetime.date.fromisoformat(self.iso(self.example))
+        values = {"example": self.example, "day": formats.date_format(day)}
+        if self.day_first:
+            said = _("Dates were read day first: %(example)s is %(day)s.") % values
+        else:
+            said = _("Dates were read month first: %(example)s is %(day)s.") % values
+        if self.is_certain(self.example):
+            return said
+        other = datetime.date.fromisoformat(DateOrder(not self.day_first).iso(self.example))
+        return _(
+            "%(said)s If it means %(other)s, write the dates as YYYY-MM-DD (%(iso)s) and "
+            "upload the file again."
+        ) % {"said": said, "other": formats.date_format(other), "iso": other.isoformat()}
 
 
 def _sheet_from_header(texts, columns, required):
@@ -673,12 +736,14 @@ def import_view(request, *, resource, context, done_url, template_name):
     """The whole import flow on one page: upload, preview, import.
 
     The caller checks access and gives a resource bound to the organization, and
-    its own page template (which receives form, preview, payload and the counts).
+    its own page template (which receives form, preview, payload, the counts and how
+    the dates were read).
     """
     salt = f"spreadsheets:{type(resource).__name__}:{resource.organization.pk}:{request.user.pk}"
     form = ImportForm(resource=resource)
     preview = None
     payload = None
+    dates_read = None
     is_valid = True
     if request.method == "POST" and "payload" in request.POST:
         signed = request.POST["payload"]
@@ -717,6 +782,8 @@ def import_view(request, *, resource, context, done_url, template_name):
         form = ImportForm(request.POST, request.FILES, resource=resource)
         if form.is_valid():
             preview, is_valid = run_import(resource, form.sheet, dry_run=True)
+            if form.sheet.date_order:
+                dates_read = form.sheet.date_order.explained()
             if is_valid:
                 payload = form.sheet.dumps(salt)
     error_count = sum(len(line.errors) for line in preview or [])
@@ -728,6 +795,7 @@ def import_view(request, *, resource, context, done_url, template_name):
             "form": form,
             "preview": preview,
             "payload": payload,
+            "dates_read": dates_read,
             "error_count": error_count,
             "error_lines": sum(1 for line in preview or [] if line.errors),
             "failed": not is_valid and not error_count,

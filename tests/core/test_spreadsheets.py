@@ -28,7 +28,7 @@ COLUMNS = ["id", "title", "quantity_needed", "needed_by"]
 
 def read(content, name="file.csv", required=("title",)):
     upload = SimpleUploadedFile(name, content if isinstance(content, bytes) else content.encode())
-    return read_spreadsheet(upload, columns=COLUMNS, required=required)
+    return read_spreadsheet(upload, columns=COLUMNS, required=required, date_columns=["needed_by"])
 
 
 @pytest.mark.parametrize(
@@ -133,6 +133,82 @@ def test_dates_are_read_as_people_write_them():
     assert widget.clean("") is None
     with pytest.raises(ValueError, match=r"“soon” is not a date\. Enter it as YYYY-MM-DD"):
         widget.clean("soon")
+
+
+@pytest.mark.parametrize(
+    ("separator", "dates", "read_as", "said"),
+    [
+        # A day over 12 shows the day comes first, whatever the separator.
+        (
+            ",",
+            ["25/03/2027", "03/04/2027"],
+            ["2027-03-25", "2027-04-03"],
+            "Dates were read day first: 03/04/2027 is April 3, 2027. If it means March 4, "
+            "2027, write the dates as YYYY-MM-DD (2027-03-04) and upload the file again.",
+        ),
+        # And a second number over 12 that the month does.
+        (
+            ";",
+            ["3/25/27", "4/3/2027"],
+            ["2027-03-25", "2027-04-03"],
+            "Dates were read month first: 4/3/2027 is April 3, 2027. If it means March 4, "
+            "2027, write the dates as YYYY-MM-DD (2027-03-04) and upload the file again.",
+        ),
+        # Nothing shows it: as Excel writes them with that separator.
+        (
+            ",",
+            ["03/04/2027", "2027-05-01"],
+            ["2027-03-04", "2027-05-01"],
+            "Dates were read month first: 03/04/2027 is March 4, 2027. If it means April 3, "
+            "2027, write the dates as YYYY-MM-DD (2027-04-03) and upload the file again.",
+        ),
+        (
+            ";",
+            ["03/04/2027", "2027-05-01"],
+            ["2027-04-03", "2027-05-01"],
+            "Dates were read day first: 03/04/2027 is April 3, 2027. If it means March 4, "
+            "2027, write the dates as YYYY-MM-DD (2027-03-04) and upload the file again.",
+        ),
+        # Only dates that no order changes: nothing to check.
+        (
+            ",",
+            ["25/03/2027", "05/05/2027"],
+            ["2027-03-25", "2027-05-05"],
+            "Dates were read day first: 25/03/2027 is March 25, 2027.",
+        ),
+    ],
+)
+def test_slash_dates_are_read_in_the_order_the_file_shows(separator, dates, read_as, said):
+    lines = [f"title{separator}needed_by"] + [f"Row {i}{separator}{d}" for i, d in enumerate(dates)]
+    sheet = read("\r\n".join(lines))
+    assert [row[1] for row in sheet.rows] == read_as
+    assert sheet.date_order.explained() == said
+
+
+def test_slash_dates_that_disagree_are_left_for_the_date_widget_to_refuse():
+    sheet = read("title,needed_by\r\nA,25/03/2027\r\nB,03/25/2027\r\nC,31/02/2027\r\n")
+    # Read month first, as a comma file with nothing to go on; the others are no dates.
+    assert [row[1] for row in sheet.rows] == ["25/03/2027", "2027-03-25", "31/02/2027"]
+    with pytest.raises(ValueError, match=r"“25/03/2027” is not a date"):
+        DateWidget().clean(sheet.rows[0][1])
+
+
+def test_a_file_without_slash_dates_says_nothing_of_their_order():
+    assert read("title,needed_by,quantity_needed\r\nA,2027-03-25,3/4\r\n").date_order is None
+
+
+def test_slash_dates_typed_as_text_in_an_xlsx_are_read_in_their_order_too():
+    book = openpyxl.Workbook()
+    book.active.append(["title", "needed_by"])
+    book.active.append(["A", "25/03/2027"])
+    book.active.append(["B", datetime.date(2027, 4, 3)])
+    out = io.BytesIO()
+    book.save(out)
+    sheet = read(out.getvalue(), name="file.xlsx")
+    assert [row[1] for row in sheet.rows] == ["2027-03-25", "2027-04-03"]
+    assert (
+        sheet.date_order.explained() == "Dates were read day first: 25/03/2027 is March 25, 2027."
+    )
 
 
 def test_times_are_read_as_people_write_them():

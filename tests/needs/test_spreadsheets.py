@@ -431,6 +431,40 @@ def test_dates_in_a_semicolon_file_are_read_day_first_as_excel_wrote_them(signed
     assert Need.objects.get().needed_by == march_10
 
 
+def test_day_first_dates_in_a_comma_file_are_read_day_first_and_the_preview_says_so(
+    signed_in, organization
+):
+    # Excel in Mexico or the UK: commas between cells, and the day before the month.
+    year = in_days(0).year + 1
+    content = (
+        f"title,category,quantity_needed,needed_by\r\n"
+        f"Sábanas,bedding,12,25/03/{year}\r\nToallas,bedding,6,03/04/{year}\r\n"
+    )
+    response = upload(signed_in, organization, SimpleUploadedFile("n.csv", content.encode()))
+    assert "All 2 lines are valid. Nothing is saved yet." in response.text
+    assert (
+        f"Dates were read day first: 03/04/{year} is April 3, {year}. If it means March 4, "
+        f"{year}, write the dates as YYYY-MM-DD ({year}-03-04) and upload the file again."
+    ) in response.text
+    signed_in.post(import_url(organization), {"payload": sheets.payload_of(response)})
+    assert dict(Need.objects.values_list("title", "needed_by")) == {
+        "Sábanas": datetime.date(year, 3, 25),
+        "Toallas": datetime.date(year, 4, 3),
+    }
+
+
+def test_the_preview_says_in_spanish_how_the_dates_were_read(signed_in, organization):
+    year = in_days(0).year + 1
+    content = f"title,category,quantity_needed,needed_by\r\nSábanas,bedding,12,3/4/{year}\r\n"
+    file = SimpleUploadedFile("n.csv", content.encode())
+    response = signed_in.post(f"/es{import_url(organization)}", {"file": file})
+    assert (
+        f"Las fechas se leyeron con el mes primero: 3/4/{year} es el 4 de marzo de {year}. "
+        f"Si quiere decir 3 de abril de {year}, escriba las fechas como AAAA-MM-DD "
+        f"({year}-04-03) y vuelva a subir el archivo."
+    ) in response.text
+
+
 def test_a_semicolon_file_with_wrong_column_names_names_each_of_them(signed_in, organization):
     content = "título;categoría;cantidad\r\nSábanas;bedding;12\r\n"
     response = upload(signed_in, organization, SimpleUploadedFile("n.csv", content.encode()))
