@@ -1,7 +1,8 @@
 """The filters above the lists of shifts, needs and organizations: on a phone they fold
 under a summary that counts the filters set, so the first result shows on the first
 screen, and open from it (or by themselves when a filter is set); on a wide screen they
-show as they always have."""
+show as they always have. An error under one box moves neither the other boxes nor the
+button."""
 
 import re
 
@@ -12,7 +13,7 @@ from tests.conftest import make_organization
 from tests.needs.conftest import make_need
 from tests.volunteers.conftest import make_ride, make_shift
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,3 +134,31 @@ def test_on_a_wide_screen_the_filters_show_without_their_summary(
     page.get_by_label(field).focus()
     expect(page.get_by_label(field)).to_be_focused()
     assert_accessible(page)
+
+
+TOPS = "elements => elements.map(element => Math.round(element.getBoundingClientRect().top))"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_error_under_one_date_box_moves_no_other_box(new_context, organization, width):
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
+    page.goto("/shifts/?start=2030-10-01&end=2030-09-01")
+    expect(page.get_by_text("Pick a day on or after the first day.")).to_be_visible()
+    tops = page.locator("form.filters select, form.filters input[type=date]").evaluate_all(TOPS)
+    # All four on one line on a wide screen; on a phone each on its own.
+    assert len(set(tops)) == (1 if width > 1000 else 4), tops
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_hours_reports_button_stays_level_with_the_boxes_when_one_has_an_error(
+    new_context, demo_data, width
+):
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
+    log_in(page, "coordinator@justice-project-kc.demo")
+    page.goto("/shifts/manage/justice-project-kc/hours/?start=2026-10-01&end=2026-09-01")
+    expect(page.get_by_text("Pick a day on or after the first day.")).to_be_visible()
+    until = page.get_by_label("Until").bounding_box()
+    show = page.get_by_role("button", name="Show").bounding_box()
+    assert abs(show["y"] + show["height"] / 2 - (until["y"] + until["height"] / 2)) < 3
+    if width > 1000:
+        assert page.get_by_label("From").bounding_box()["y"] == until["y"]
