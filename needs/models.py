@@ -373,6 +373,14 @@ class Pledge(models.Model):
         return self.get_status_display()
 
     @property
+    def method_summary(self):
+        """How the items come, in the organization's words: the choice's own label is the
+        donor's ("I will drop it off in person")."""
+        if self.method == self.Method.SHIPPING:
+            return _("shipped from an online order")
+        return _("dropped off in person")
+
+    @property
     def contact_name(self):
         if self.donor_id:
             return self.donor.name or self.donor.email

@@ -180,9 +180,10 @@ class PledgeResource(OrganizationResource):
         column_name="delivered",
         widget=widgets.IntegerWidget(coerce_to_string=False),
     )
-    method = Field(attribute="method", column_name="method")
+    # As the site words them: an export is read, not imported back.
+    method = Field(attribute="method_summary", column_name="method")
     expected_on = Field(attribute="expected_on", column_name="expected_on", widget=DateWidget())
-    status = Field(attribute="status", column_name="status")
+    status = Field(attribute="status_summary", column_name="status")
     pledged_at = Field(column_name="pledged_at")
     closed_at = Field(column_name="closed_at")
 

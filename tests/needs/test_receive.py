@@ -24,6 +24,9 @@ def test_the_receive_page_lists_pledges_on_their_way_with_donor_contacts(
     assert "Dana Donor" in text
     assert "mailto:donor@example.test" in text
     assert "4 of 4 still to come" in text
+    # How the items come, in the organization's words, not the donor's choice.
+    assert "· dropped off in person" in text
+    assert "I will drop it off" not in text
     assert "Gail Guest" not in text
 
 

@@ -309,6 +309,29 @@ def test_pledges_export_neutralises_what_donors_typed(signed_in, organization, n
     assert rows[0]["need"] == "Hygiene kits"
 
 
+def test_the_pledges_export_words_status_and_method_as_the_site_does(
+    signed_in, organization, need, donor, coordinator
+):
+    make_pledge(need, donor=donor, quantity=1)
+    shipped = make_pledge(need, donor=donor, quantity=3, method=Pledge.Method.SHIPPING)
+    services.pledge_receive(shipped, quantity=2, recorded_by=coordinator)
+    services.pledge_cancel(shipped)
+    response = signed_in.get(reverse("needs:pledges_export", args=[organization.slug, "csv"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert sorted((row["quantity"], row["method"], row["status"]) for row in rows) == [
+        ("1", "dropped off in person", "Pledged"),
+        ("3", "shipped from an online order", "2 of 3 arrived · the rest cancelled"),
+    ]
+    response = signed_in.get(
+        "/es" + reverse("needs:pledges_export", args=[organization.slug, "csv"])
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {row["method"] for row in rows} == {
+        "se entrega en persona",
+        "se envía por un pedido en línea",
+    }
+
+
 def test_site_staff_import_needs_for_any_organization_by_slug(organization, other_organization):
     dataset = tablib.Dataset(
         ["rended-heart", "Soap", "hygiene", "3"],
