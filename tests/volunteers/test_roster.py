@@ -59,6 +59,43 @@ def test_the_roster_lists_confirmed_waitlisted_and_pending_people_with_contacts(
     assert "Gone Gary" not in html
 
 
+@pytest.mark.parametrize(
+    ("prefix", "question", "button"),
+    [
+        ("", "Take Wanda &lt;Wait&gt; off this shift&#x27;s waitlist?", "Remove from the waitlist"),
+        (
+            "/es",
+            "¿Quitar a Wanda &lt;Wait&gt; de la lista de espera de este turno?",
+            "Quitar de la lista de espera",
+        ),
+    ],
+)
+def test_each_waitlisted_person_has_a_button_that_asks_then_takes_them_off(
+    client, organization, coordinator, volunteer, prefix, question, button
+):
+    shift = make_shift(organization, capacity=1)
+    make_signup(shift, volunteer)
+    waiting = make_signup(
+        shift, make_user("wait@example.test", "Wanda <Wait>"), status=Status.WAITLISTED
+    )
+    action = prefix + update_url(waiting)
+    client.force_login(coordinator)
+    html = client.get(prefix + roster_url(shift)).text
+    token = html.split('csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assertInHTML(
+        f"""<li><strong>Wanda &lt;Wait&gt;</strong>
+        <span class="small"><a href="mailto:wait@example.test">wait@example.test</a></span>
+        <form method="post" action="{action}" class="inline-form">
+        <input type="hidden" name="csrfmiddlewaretoken" value="{token}">
+        <button type="submit" name="action" value="remove" class="link-button"
+        data-confirm="{question}">{button}<span class="visually-hidden">: Wanda &lt;Wait&gt;</span>
+        </button></form></li>""",
+        html,
+    )
+    client.post(action, {"action": "remove"})
+    assert not SignUp.objects.filter(pk=waiting.pk, status=Status.WAITLISTED).exists()
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_each_roster_row_writes_out_what_its_form_would(organization, volunteer, language):
     shift = make_shift(organization)

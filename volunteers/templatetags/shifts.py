@@ -159,6 +159,25 @@ def roster_entry(context, signup):
     return mark_safe("".join(parts))  # noqa: S308
 
 
+@register.simple_tag(takes_context=True)
+def waitlist_entry(context, signup):
+    """A person on a shift's waitlist: who they are, how to reach them, and the button
+    to take them off it. A tag, not template markup: each drawn by the template engine
+    cost a tenth of the roster."""
+    name = _h(signup.display_name)
+    url = _h(reverse_pk("volunteers:roster_update", signup.pk))
+    question = _h(
+        gettext("Take %(name)s off this shift's waitlist?") % {"name": signup.display_name}
+    )
+    return mark_safe(  # noqa: S308
+        f"<strong>{name}</strong> {contact(signup)}"
+        f'<form method="post" action="{url}" class="inline-form">{_csrf_input(context)}'
+        f'<button type="submit" name="action" value="remove" class="link-button" '
+        f'data-confirm="{question}">{_h(gettext("Remove from the waitlist"))}'
+        f'<span class="visually-hidden">: {name}</span></button></form>'
+    )
+
+
 @register.simple_tag
 def outcome(signup):
     """What a past place came to, on My shifts' past tab: the hours it counts for, or
