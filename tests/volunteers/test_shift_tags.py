@@ -1,6 +1,5 @@
 """The shift template tags: {% when shift %} on every card and page, {% contact signup %}
-on every roster row, {% on shift %} and {% outcome signup %} on every line of past
-shifts."""
+on every roster row, {% past_place signup %} on every line of past shifts."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -112,25 +111,45 @@ def test_a_past_places_outcome_reads_in_the_volunteers_language(organization, vo
         make_signup(ended, make_user("w@example.test"), status=SignUp.Status.WAITLISTED),
         make_signup(cancelled, volunteer),
     ]
-    template = Template(
-        "{% load shifts %}{% for signup in places %}{% outcome signup %}|{% endfor %}"
-    )
-    assert template.render(Context({"places": places})) == (
-        "3.5 hours|1 hour|2 hours|you were on the waitlist|cancelled by the organization|"
-    )
+    template = Template("{% load shifts %}{% past_place signup %}")
+
+    def outcomes():
+        return [template.render(Context({"signup": p})).rsplit(": ", 1)[1] for p in places]
+
+    assert outcomes() == [
+        "3.5 hours",
+        "1 hour",
+        "2 hours",
+        "you were on the waitlist",
+        "cancelled by the organization",
+    ]
     with translation.override("es"):
-        assert template.render(Context({"places": places})) == (
-            "3,5 horas|1 hora|2 horas|usted estaba en la lista de espera|"
-            "cancelado por la organización|"
-        )
+        assert outcomes() == [
+            "3,5 horas",
+            "1 hora",
+            "2 horas",
+            "usted estaba en la lista de espera",
+            "cancelado por la organización",
+        ]
 
 
 @pytest.mark.parametrize(
     ("language", "text"), [("en", "Dec. 2, 2026"), ("es", "2 de diciembre de 2026")]
 )
-def test_a_past_line_gives_the_day_in_kansas_city(organization, language, text):
+def test_a_past_line_gives_the_shift_and_its_day_in_kansas_city(
+    organization, volunteer, language, text
+):
     # 03:00 UTC on December 3 is still December 2 in Kansas City.
-    shift = make_shift(organization, start=datetime(2026, 12, 3, 3, 0, tzinfo=UTC))
+    shift = make_shift(
+        organization, title="Sort <donations>", start=datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
+    )
+    signup = make_signup(shift, volunteer)
     with translation.override(language):
-        html = Template("{% load shifts %}{% on shift %}").render(Context({"shift": shift}))
-    assert html == f'<time datetime="2026-12-02">{text}</time>'
+        html = Template("{% load shifts %}{% past_place signup %}").render(
+            Context({"signup": signup})
+        )
+        url = shift.get_absolute_url()
+    assert html.startswith(
+        f'<a href="{url}">Sort &lt;donations&gt;</a>, Rended Heart, '
+        f'<time datetime="2026-12-02">{text}</time>: '
+    )

@@ -40,16 +40,10 @@ def _when(start, end, language, zone):
     )
 
 
-@register.simple_tag
-def on(shift):
-    """The day a shift starts, in the visitor's language and Kansas City's time, with
-    the machine-readable date: the short form of when() for lines of past shifts."""
-    return _on(localtime(shift.start).date(), get_language())
-
-
 @functools.lru_cache(maxsize=1024)
 def _on(day, language):
-    """on() for one day in one language, kept: a page of past places spans a few weeks."""
+    """The day a shift starts, in one language, with the machine-readable date: the short
+    form of when() for lines of past shifts. Kept: a page of them spans a few weeks."""
     return format_html('<time datetime="{}">{}</time>', day.isoformat(), date_format(day))
 
 
@@ -179,14 +173,22 @@ def waitlist_entry(context, signup):
 
 
 @register.simple_tag
-def outcome(signup):
-    """What a past place came to, on My shifts' past tab: the hours it counts for, or
-    why none. A tag, not template logic: the tab shows it on every line."""
-    if signup.shift.is_cancelled:
-        return gettext("cancelled by the organization")
-    if signup.status != signup.Status.CONFIRMED:
-        return gettext("you were on the waitlist")
-    return hours(signup.credited_hours())
+def past_place(signup):
+    """One line of My shifts' past tab: the shift, its organization and day, and what
+    the place came to: the hours it counts for, or why none. A tag, not template markup:
+    the tab shows twenty."""
+    shift = signup.shift
+    if shift.is_cancelled:
+        outcome = gettext("cancelled by the organization")
+    elif signup.status != signup.Status.CONFIRMED:
+        outcome = gettext("you were on the waitlist")
+    else:
+        outcome = hours(signup.credited_hours())
+    return mark_safe(  # noqa: S308
+        f'<a href="{_h(shift.get_absolute_url())}">{_h(shift.title)}</a>, '
+        f"{_h(shift.organization.name)}, "
+        f"{_on(localtime(shift.start).date(), get_language())}: {_h(outcome)}"
+    )
 
 
 @register.filter
