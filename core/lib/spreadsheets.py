@@ -327,13 +327,13 @@ class DateOrder:
         return order
 
     @property
-    def formats(self):
+    def patterns(self):
         return ("%d/%m/%Y", "%d/%m/%y") if self.day_first else ("%m/%d/%Y", "%m/%d/%y")
 
     def iso(self, text):
         """A slash date of this order as YYYY-MM-DD; any other text (a date that is not
         one, "31/02/2026") as it is, for the date's widget to say what is wrong."""
-        for slash_format in self.formats:
+        for slash_format in self.patterns:
             try:
                 return datetime.datetime.strptime(text, slash_format).date().isoformat()
             except ValueError:

@@ -156,8 +156,8 @@ def roster_entry(context, signup):
 @register.simple_tag(takes_context=True)
 def waitlist_entry(context, signup):
     """A person on a shift's waitlist: who they are, how to reach them, and the button
-    to take them off it. A tag, not template markup: each drawn by the template engine
-    cost a tenth of the roster."""
+    to take them off it. A tag, not template markup: drawn by the template engine, the
+    benchmark's five cost a tenth of its roster."""
     name = _h(signup.display_name)
     url = _h(reverse_pk("volunteers:roster_update", signup.pk))
     question = _h(
