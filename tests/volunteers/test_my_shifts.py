@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from tests.conftest import make_user
@@ -89,6 +89,48 @@ def test_past_the_cut_off_my_shifts_says_to_contact_the_organization(
     assert "Cancel my place" not in html
     assert "too close to the start" in html
     assert 'href="tel:816-555-0199"' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_shifts_cards_speak_the_language_of_each_visit(client, organization, volunteer):
+    make_signup(make_shift(organization, start=at(2, 17), title="Soup night"), volunteer)
+    make_signup(
+        make_shift(organization, start=at(3, 17), title="Taco night"),
+        volunteer,
+        status=SignUp.Status.WAITLISTED,
+    )
+    client.force_login(volunteer)
+    with translation.override("es"):
+        spanish = reverse("volunteers:my_shifts")
+    english_words = [
+        "Meal · ",
+        "<strong>Confirmed</strong>",
+        "<strong>On the waitlist</strong>",
+        "Add to my calendar (.ics file)",
+        'data-confirm="Cancel your place on Soup night?">Cancel my place</button>',
+        'data-confirm="Leave the waitlist of Taco night?">Leave the waitlist</button>',
+    ]
+    spanish_words = [
+        "Comida · ",
+        "<strong>Confirmado</strong>",
+        "<strong>En la lista de espera</strong>",
+        "Agregar a mi calendario (archivo .ics)",
+        'data-confirm="¿Cancelar su lugar en Soup night?">Cancelar mi lugar</button>',
+        'data-confirm="¿Salir de la lista de espera de Taco night?">'
+        "Salir de la lista de espera</button>",
+    ]
+    # English, Spanish, then English again: words kept for one language never show in
+    # the other.
+    for path, words, other in [
+        (MINE, english_words, spanish_words),
+        (spanish, spanish_words, english_words),
+        (MINE, english_words, spanish_words),
+    ]:
+        html = client.get(path).text
+        for word in words:
+            assert word in html
+        for word in other:
+            assert word not in html
 
 
 @pytest.mark.parametrize("path", [MINE, MINE_PAST])

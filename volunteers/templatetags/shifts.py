@@ -58,6 +58,18 @@ def _h(value):
     return html.escape(str(value))
 
 
+def _(message):
+    """gettext() for the tags' fixed words, kept for each language: a list writes the
+    same few on every line, and each gettext() costs more than the escaping of a short
+    string."""
+    return _gettext(message, get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _gettext(message, language):
+    return gettext(message)
+
+
 @register.simple_tag
 def contact(signup):
     """How a coordinator reaches the person holding a place: email, phone, and whether
@@ -70,7 +82,7 @@ def contact(signup):
         phone = _h(phone)
         parts.append(f'<a href="tel:{phone}">{phone}</a>')
     if signup.is_guest:
-        parts.append(_h(gettext("guest")))
+        parts.append(_h(_("guest")))
     return mark_safe(f'<span class="small">{" · ".join(parts)}</span>')  # noqa: S308
 
 
@@ -80,9 +92,9 @@ def give_up_button(signup):
     first: the next in line may take it at once. A tag, not an include: My shifts shows
     it on every card."""
     if signup.status == signup.Status.CONFIRMED:
-        question, label = gettext("Cancel your place on %(title)s?"), gettext("Cancel my place")
+        question, label = _("Cancel your place on %(title)s?"), _("Cancel my place")
     else:
-        question, label = gettext("Leave the waitlist of %(title)s?"), gettext("Leave the waitlist")
+        question, label = _("Leave the waitlist of %(title)s?"), _("Leave the waitlist")
     question = _h(question % {"title": signup.shift.title})
     return mark_safe(  # noqa: S308
         f'<button type="submit" class="button button--secondary" data-confirm="{question}">'
@@ -109,12 +121,14 @@ def coming_place(context, signup):
         f"</a></h3><p>{when(shift)}<br>{_h(shift.place)}</p>"
     ]
     if shift.is_cancelled:
-        parts.append(f"<p><strong>{_h(gettext('Cancelled by the organization'))}</strong></p>")
+        cancelled = _h(_("Cancelled by the organization"))
+        parts.append(f"<p><strong>{cancelled}</strong></p>")
         return mark_safe("".join(parts))  # noqa: S308
+    add_to_calendar = _h(_("Add to my calendar (.ics file)"))
     parts.append(
         f"<p><strong>{_h(signup.get_status_display())}</strong></p>"
         f'<p><a href="{_h(reverse_pk("volunteers:shift_ics", shift.pk))}">'
-        f"{_h(gettext('Add to my calendar (.ics file)'))}</a></p>"
+        f"{add_to_calendar}</a></p>"
     )
     if signup.can_cancel():
         parts.append(
@@ -135,19 +149,22 @@ def roster_entry(context, signup):
     name = _h(signup.display_name)
     parts = [f'<h3 class="card__title">{name}</h3>', contact(signup)]
     if signup.bringing:
-        parts.append(f"<p>{_h(gettext('Brings: %(what)s') % {'what': signup.bringing})}</p>")
+        brings = _h(_("Brings: %(what)s") % {"what": signup.bringing})
+        parts.append(f"<p>{brings}</p>")
     if signup.still_coming_at:
-        parts.append(f'<p class="small">{_h(gettext("Answered the reminder: still coming."))}</p>')
+        answered = _h(_("Answered the reminder: still coming."))
+        parts.append(f'<p class="small">{answered}</p>')
     # One form: Save swaps the row through htmx, Remove reloads the page.
     url = _h(reverse_pk("volunteers:roster_update", signup.pk))
-    question = _h(gettext("Take %(name)s off this shift's roster?") % {"name": signup.display_name})
+    question = _h(_("Take %(name)s off this shift's roster?") % {"name": signup.display_name})
+    save, remove = _h(_("Save")), _h(_("Remove from the roster"))
     parts.append(
         f'<form method="post" action="{url}" novalidate>{_csrf_input(context)}{_h(signup.form)}'
         f'<button type="submit" class="button button--secondary" hx-post="{url}" '
-        f'hx-target="#signup-{signup.pk}" hx-swap="outerHTML">{_h(gettext("Save"))}'
+        f'hx-target="#signup-{signup.pk}" hx-swap="outerHTML">{save}'
         f'<span class="visually-hidden">: {name}</span></button>'
         f'<button type="submit" name="action" value="remove" class="link-button" '
-        f'data-confirm="{question}">{_h(gettext("Remove from the roster"))}'
+        f'data-confirm="{question}">{remove}'
         f'<span class="visually-hidden">: {name}</span></button></form>'
     )
     return mark_safe("".join(parts))  # noqa: S308
@@ -160,14 +177,13 @@ def waitlist_entry(context, signup):
     benchmark's five cost a tenth of its roster."""
     name = _h(signup.display_name)
     url = _h(reverse_pk("volunteers:roster_update", signup.pk))
-    question = _h(
-        gettext("Take %(name)s off this shift's waitlist?") % {"name": signup.display_name}
-    )
+    question = _h(_("Take %(name)s off this shift's waitlist?") % {"name": signup.display_name})
+    remove = _h(_("Remove from the waitlist"))
     return mark_safe(  # noqa: S308
         f"<strong>{name}</strong> {contact(signup)}"
         f'<form method="post" action="{url}" class="inline-form">{_csrf_input(context)}'
         f'<button type="submit" name="action" value="remove" class="link-button" '
-        f'data-confirm="{question}">{_h(gettext("Remove from the waitlist"))}'
+        f'data-confirm="{question}">{remove}'
         f'<span class="visually-hidden">: {name}</span></button></form>'
     )
 
@@ -179,9 +195,9 @@ def past_place(signup):
     the tab shows twenty."""
     shift = signup.shift
     if shift.is_cancelled:
-        outcome = gettext("cancelled by the organization")
+        outcome = _("cancelled by the organization")
     elif signup.status != signup.Status.CONFIRMED:
-        outcome = gettext("you were on the waitlist")
+        outcome = _("you were on the waitlist")
     else:
         outcome = hours(signup.credited_hours())
     return mark_safe(  # noqa: S308
