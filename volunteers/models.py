@@ -414,26 +414,34 @@ class SignUpQuerySet(models.QuerySet):
         """A volunteer's places that are not cancelled: what My shifts lists and counts."""
         return self.filter(volunteer=volunteer).active()
 
-    def for_my_shifts(self, user):
-        """A volunteer's places, with only the columns "My shifts" shows."""
-        return (
-            self.of_volunteer(user)
-            .select_related("shift__organization__shift_policy")
-            .only(
-                "status",
-                "attendance",
-                "hours",
+    def for_my_shifts(self, user, tab):
+        """A volunteer's places, with only the columns one tab of "My shifts" shows: a
+        past place's line needs neither the shift's kind and place nor the
+        organization's contact and cut-off."""
+        columns = [
+            "status",
+            "attendance",
+            "hours",
+            "shift__title",
+            "shift__start",
+            "shift__end",
+            "shift__cancelled_at",
+            "shift__organization__name",
+        ]
+        related = "shift__organization"
+        if tab == "upcoming":
+            columns += [
                 "shift__kind",
-                "shift__title",
-                "shift__start",
-                "shift__end",
                 "shift__place",
-                "shift__cancelled_at",
-                "shift__organization__name",
                 "shift__organization__phone",
                 "shift__organization__email",
                 "shift__organization__shift_policy__cancel_cutoff_hours",
-            )
+            ]
+            related += "__shift_policy"
+        return (
+            self.of_volunteer(user)
+            .select_related(related)
+            .only(*columns)
             .order_by("shift__start", "pk")
         )
 
@@ -634,7 +642,7 @@ def _my_places(tab):
     """The places of one tab of My shifts: upcoming ones soonest first, or past ones
     latest first."""
     now = Parameter("now", models.DateTimeField())
-    mine = SignUp.objects.for_my_shifts(Parameter("volunteer", models.BigIntegerField()))
+    mine = SignUp.objects.for_my_shifts(Parameter("volunteer", models.BigIntegerField()), tab)
     if tab == "upcoming":
         return mine.filter(shift__end__gt=now)
     return mine.filter(shift__end__lte=now).reverse()
