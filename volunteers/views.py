@@ -570,11 +570,6 @@ def _roster(shift, message_form=None, entry=None):
         signup.form = entry if entry is not None and entry.instance.pk == signup.pk else html
     return {
         "shift": shift,
-        # The row partial's flags, off for the whole page: each lookup of a variable
-        # missing from the context costs the template engine four exceptions, on a
-        # roster twice a row.
-        "row_alone": False,
-        "saved": None,
         "message_form": message_form or ShiftMessageForm(),
         "confirmed": confirmed,
         "waitlisted": [s for s in signups if s.status == SignUp.Status.WAITLISTED],

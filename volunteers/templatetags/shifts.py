@@ -104,8 +104,12 @@ def give_up_button(signup):
 
 def _csrf_input(context):
     """What {% csrf_token %} writes, for the tags that draw a form: the page's token,
-    masked once for all of them."""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_h(context["csrf_token"])}">'
+    masked once for all of them, and written once for each page."""
+    render = context.render_context
+    if "csrf_input" not in render:
+        token = _h(context["csrf_token"])
+        render["csrf_input"] = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+    return render["csrf_input"]
 
 
 @register.simple_tag(takes_context=True)
@@ -143,11 +147,17 @@ def coming_place(context, signup):
 
 @register.simple_tag(takes_context=True)
 def roster_entry(context, signup):
-    """A confirmed person on a shift's roster: who they are and how to reach them, what
-    they bring, and the form to record their attendance and hours or take them off. A
-    tag, not template markup: a roster shows one for each person confirmed."""
+    """A confirmed person's row on a shift's roster: who they are and how to reach them,
+    what they bring, and the form to record their attendance and hours or take them off.
+    The row htmx swaps in after a save (`row_alone`) brings the messages out of band and
+    says what it saved (`saved`). A tag, not template markup: a roster shows one for each
+    person confirmed."""
     name = _h(signup.display_name)
-    parts = [f'<h3 class="card__title">{name}</h3>', contact(signup)]
+    parts = [f'<li id="signup-{signup.pk:d}">']
+    if context.get("row_alone"):
+        messages = {"messages": context.get("messages"), "oob": True}
+        parts.append(render_to_string("includes/messages.html", messages))
+    parts += [f'<article class="card"><h3 class="card__title">{name}</h3>', contact(signup)]
     if signup.bringing:
         brings = _h(_("Brings: %(what)s") % {"what": signup.bringing})
         parts.append(f"<p>{brings}</p>")
@@ -161,12 +171,15 @@ def roster_entry(context, signup):
     parts.append(
         f'<form method="post" action="{url}" novalidate>{_csrf_input(context)}{_h(signup.form)}'
         f'<button type="submit" class="button button--secondary" hx-post="{url}" '
-        f'hx-target="#signup-{signup.pk}" hx-swap="outerHTML">{save}'
+        f'hx-target="#signup-{signup.pk:d}" hx-swap="outerHTML">{save}'
         f'<span class="visually-hidden">: {name}</span></button>'
         f'<button type="submit" name="action" value="remove" class="link-button" '
         f'data-confirm="{question}">{remove}'
         f'<span class="visually-hidden">: {name}</span></button></form>'
     )
+    if saved := context.get("saved"):
+        parts.append(f'<p class="message message--success" data-note>{_h(saved)}</p>')
+    parts.append("</article></li>")
     return mark_safe("".join(parts))  # noqa: S308
 
 
