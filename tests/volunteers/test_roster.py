@@ -145,6 +145,11 @@ def test_marking_attendance_and_hours_with_htmx_swaps_the_row(
     )
     assert response.text.lstrip().startswith(f'<li id="signup-{signup.pk}"')
     assert "Saved for Val Volunteer." in response.text
+    # The row alone brings the page's messages out of band; the page itself does not.
+    assert 'id="messages" class="messages" role="status" aria-live="polite" hx-swap-oob' in (
+        response.text
+    )
+    assert "hx-swap-oob" not in client.get(roster_url(signup.shift)).text
     # The row reads as the roster will after a reload.
     assert f'name="signup-{signup.pk}-hours" value="2.50"' in response.text
     signup.refresh_from_db()
