@@ -106,9 +106,10 @@ cmd_start() {
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     log "starting server on 127.0.0.1:$port (attempt $attempt)"
-    # fsync & co. off: the cluster is disposable, and durability costs time.
+    # fsync & co. off: the cluster is disposable, and durability costs time. The
+    # planner's cost of a random page read as docs/deployment.md sets it in production.
     if as_pg "$PG_BIN/pg_ctl" -w -D "$DIR/data" -l "$DIR/log" \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c random_page_cost=1.1" \
         start >&2; then
       break
     fi
